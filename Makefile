@@ -1,0 +1,56 @@
+# comex-territoires — every target sets up .venv/ from the lock file first.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint fmt bench docs dagster lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+setup: $(STAMP) ## Create .venv/ and install the locked dependencies
+
+run: setup ## Refresh the warehouse and exports from the bundled sample
+	$(BIN)/comex refresh --sample
+
+test: setup ## Run the whole test suite (pytest drives dbt build and the Dagster job)
+	$(BIN)/pytest
+
+lint: setup ## ruff + sqlfluff
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/sqlfluff lint models macros tests/dbt
+
+fmt: setup ## Auto-format Python and SQL
+	$(BIN)/ruff check --fix orchestration tests
+	$(BIN)/ruff format orchestration tests
+	$(BIN)/sqlfluff fix models macros tests/dbt
+
+bench: setup ## Benchmarks on full-scale generated data (DESIGN.md §6)
+	$(BIN)/python -m orchestration.bench
+
+docs: setup ## Generate and serve the dbt docs on http://localhost:8080
+	$(BIN)/dbt docs generate --project-dir . --profiles-dir .
+	$(BIN)/dbt docs serve --project-dir . --profiles-dir . --port 8080
+
+dagster: setup ## Start the Dagster UI on http://localhost:3000
+	$(BIN)/dagster dev -m orchestration.definitions
+
+lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --universal -q -o requirements.lock
+
+clean: ## Remove generated files (keeps the bundled sample)
+	rm -rf target logs data/warehouse exports/*.csv exports/*.parquet .pytest_cache

@@ -1,0 +1,71 @@
+-- For each (flow, year, quarter), the rows of the latest-published vintage only: a revised
+-- quarter replaces the earlier one whole, it is never added to it.
+with
+
+periods as (
+
+    select
+        vintage_periods.vintage_id,
+        vintage_periods.flow,
+        vintage_periods.year,
+        vintage_periods.quarter,
+        vintages.publication_order
+    from {{ ref('stg_customs__vintage_periods') }} as vintage_periods
+    inner join {{ ref('stg_customs__vintages') }} as vintages
+        on vintage_periods.vintage_id = vintages.vintage_id
+
+),
+
+ranked as (
+
+    select
+        vintage_id,
+        flow,
+        year,
+        quarter,
+        row_number() over (
+            partition by flow, year, quarter
+            order by publication_order desc
+        ) as recency_rank
+    from periods
+
+),
+
+current_periods as (
+
+    select
+        vintage_id,
+        flow,
+        year,
+        quarter
+    from ranked
+    where recency_rank = 1
+
+),
+
+flows as (
+
+    select * from {{ ref('stg_customs__flows') }}
+
+)
+
+select
+    flows.vintage_id,
+    flows.line_number,
+    flows.flow,
+    flows.year,
+    flows.quarter,
+    flows.departement_code,
+    flows.region_code,
+    flows.a129_code,
+    flows.cpf4_code,
+    flows.country_code,
+    flows.value_eur,
+    flows.mass_kg
+from flows
+inner join current_periods
+    on
+        flows.vintage_id = current_periods.vintage_id
+        and flows.flow = current_periods.flow
+        and flows.year = current_periods.year
+        and flows.quarter = current_periods.quarter

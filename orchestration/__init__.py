@@ -1,0 +1,1 @@
+"""comex-territoires: Dagster definitions, ingestion, quality, exports and CLI."""

@@ -1,0 +1,1 @@
+"""Dagster assets, in the order data flows: ingestion → dbt → quality → exports → publication."""

@@ -1,0 +1,56 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
+from orchestration.dbt_project import comex_dbt_project, ensure_manifest
+from orchestration.resources import ComexResource
+
+DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"
+
+
+class ComexDbtTranslator(DagsterDbtTranslator):
+    """Raw sources are the `customs_files` asset; models are grouped by their folder."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source" and dbt_resource_props["source_name"] == "raw":
+            return AssetKey(CUSTOMS_FILES_KEY)
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@contextmanager
+def _dbt_database(path: str) -> Iterator[None]:
+    previous = os.environ.get(DBT_DATABASE_ENV)
+    os.environ[DBT_DATABASE_ENV] = path
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DBT_DATABASE_ENV, None)
+        else:
+            os.environ[DBT_DATABASE_ENV] = previous
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=comex_dbt_project,
+    dagster_dbt_translator=ComexDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+    ),
+)
+def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex: ComexResource) -> Iterator[Any]:
+    """`dbt build` on the run's working copy of the warehouse; each dbt test is an asset check."""
+    with _dbt_database(str(comex.working_warehouse)):
+        yield from dbt.cli(["build"], context=context).stream()

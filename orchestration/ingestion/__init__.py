@@ -1,0 +1,1 @@
+"""Bring DGDDI regional customs files into DuckDB: safely, faithfully, once per vintage."""

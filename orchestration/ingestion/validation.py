@@ -1,0 +1,220 @@
+"""Row-level validation of DGDDI regional rows, vectorised in DuckDB.
+
+Each line of a file is split on `;` and checked against the rules below; valid rows are typed
+and kept, the others go to `raw.rejected_rows` with every reason that applies. Rules:
+10 fields; flux E/I (and the flux the file name announces); quarter 1-4; plausible year;
+known département and its région; A129, CPF4 and country codes known and valid for the
+quarter (validity dates of the nomenclatures); CPF4 consistent with its A129; value and mass
+non-negative integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+EXPECTED_FIELDS = 10
+MIN_YEAR = 1993  # the single market's first year: regional series start after it
+
+PARSE_SQL = """
+create or replace temp table parsed_lines as
+with lines as (
+    -- rowids are consecutive in file order (insertion order is preserved); inside a
+    -- transaction they start at an offset, hence the subtraction
+    select rowid - (select min(rowid) from staged_lines) + 1 as line_number,
+        rtrim(line, chr(13)) as raw_line
+    from staged_lines
+),
+split as (
+    select line_number, raw_line, string_split(raw_line, ';') as f from lines
+)
+select
+    line_number,
+    raw_line,
+    coalesce(len(f), 0) as n_fields,
+    f[1] as flux,
+    f[2] as trimestre_txt,
+    f[3] as annee_txt,
+    f[4] as code_departement,
+    f[5] as code_region,
+    f[6] as code_a129,
+    f[7] as code_cpf4,
+    f[8] as code_pays,
+    f[9] as valeur_txt,
+    f[10] as masse_txt,
+    case when regexp_full_match(f[2], '[1-4]') then cast(f[2] as tinyint) end as trimestre,
+    case when regexp_full_match(f[3], '[0-9]{4}') then cast(f[3] as smallint) end as annee,
+    case when regexp_full_match(f[9], '[0-9]{1,18}') then cast(f[9] as bigint) end as valeur,
+    case when regexp_full_match(f[10], '[0-9]{1,18}') then cast(f[10] as bigint) end as masse
+from split
+"""
+
+# Codes valid during a quarter: validity months [valid_from, valid_to] overlap the quarter's.
+VALID_CODES_SQL = """
+create or replace temp table quarters_in_file as
+select distinct annee, trimestre,
+    cast(annee as integer) * 100 + (trimestre - 1) * 3 + 1 as first_month,
+    cast(annee as integer) * 100 + trimestre * 3 as last_month
+from parsed_lines
+where annee is not null and trimestre is not null;
+
+create or replace temp table valid_codes as
+select distinct 'a129' as kind, r.code, q.annee, q.trimestre
+from ref_a129 as r join quarters_in_file as q
+    on r.valid_from <= q.last_month and r.valid_to >= q.first_month
+union all
+select distinct 'cpf4', r.code, q.annee, q.trimestre
+from ref_cpf4 as r join quarters_in_file as q
+    on r.valid_from <= q.last_month and r.valid_to >= q.first_month
+union all
+select distinct 'pays', r.code, q.annee, q.trimestre
+from ref_countries as r join quarters_in_file as q
+    on r.valid_from <= q.last_month and r.valid_to >= q.first_month;
+"""
+
+CHECK_SQL = """
+create or replace temp table checked_lines as
+select
+    p.*,
+    d.region_code as expected_region,
+    va.code is not null as a129_ok,
+    vc.code is not null as cpf4_ok,
+    vp.code is not null as pays_ok,
+    m.a129_code as mapped_a129,
+    (
+        p.n_fields = {expected_fields}
+        and p.flux in ('E', 'I')
+        and ($expected_flux is null or p.flux = $expected_flux)
+        and p.trimestre is not null
+        and p.annee between {min_year} and $max_year
+        and d.code is not null
+        and d.region_code = p.code_region
+        and va.code is not null
+        and vc.code is not null
+        and vp.code is not null
+        and (m.a129_code is null or m.a129_code = p.code_a129)
+        and p.valeur is not null
+        and p.masse is not null
+    ) is true as is_valid
+from parsed_lines as p
+left join ref_departements as d on d.code = p.code_departement
+left join valid_codes as va
+    on va.kind = 'a129' and va.code = p.code_a129 and va.annee = p.annee and va.trimestre = p.trimestre
+left join valid_codes as vc
+    on vc.kind = 'cpf4' and vc.code = p.code_cpf4 and vc.annee = p.annee and vc.trimestre = p.trimestre
+left join valid_codes as vp
+    on vp.kind = 'pays' and vp.code = p.code_pays and vp.annee = p.annee and vp.trimestre = p.trimestre
+left join (select cpf4_code, min(a129_code) as a129_code from ref_cpf4_a129 group by cpf4_code) as m
+    on m.cpf4_code = p.code_cpf4
+"""
+
+INSERT_VALID_SQL = """
+insert into raw.customs_flows
+select $vintage_id, line_number, flux, trimestre, annee, code_departement, code_region,
+    code_a129, code_cpf4, code_pays, valeur, masse
+from checked_lines
+where is_valid
+order by line_number
+"""
+
+_PERIOD = "'in ' || annee_txt || 'Q' || trimestre_txt"
+
+REJECT_REASON_SQL = f"""
+case
+    when raw_line is null or raw_line = '' then 'empty line'
+    when n_fields <> {EXPECTED_FIELDS} then 'expected {EXPECTED_FIELDS} fields, found ' || n_fields
+    else concat_ws('; ',
+        case when flux not in ('E', 'I') then 'flux ''' || flux || ''' is not E or I' end,
+        case when flux in ('E', 'I') and $expected_flux is not null and flux <> $expected_flux
+            then 'flux ''' || flux || ''' in a file of flux ''' || $expected_flux || '''' end,
+        case when trimestre is null then 'quarter ''' || trimestre_txt || ''' is not 1-4' end,
+        case when annee is null or annee not between {MIN_YEAR} and $max_year
+            then 'year ''' || annee_txt || ''' is not plausible ({MIN_YEAR}-' || $max_year || ')' end,
+        case when expected_region is null
+            then 'unknown département ''' || code_departement || '''' end,
+        case when expected_region is not null and expected_region <> code_region
+            then 'région ''' || code_region || ''' does not match département '''
+                || code_departement || ''' (expected ''' || expected_region || ''')' end,
+        case
+            when code_a129 not in (select code from ref_a129) then 'unknown A129 code ''' || code_a129 || ''''
+            when not a129_ok and trimestre is not null and annee is not null
+                then 'A129 code ''' || code_a129 || ''' not valid ' || {_PERIOD}
+        end,
+        case
+            when code_cpf4 not in (select code from ref_cpf4) then 'unknown CPF4 code ''' || code_cpf4 || ''''
+            when not cpf4_ok and trimestre is not null and annee is not null
+                then 'CPF4 code ''' || code_cpf4 || ''' not valid ' || {_PERIOD}
+        end,
+        case
+            when code_pays not in (select code from ref_countries) then 'unknown country code ''' || code_pays || ''''
+            when not pays_ok and trimestre is not null and annee is not null
+                then 'country code ''' || code_pays || ''' not valid ' || {_PERIOD}
+        end,
+        case when mapped_a129 is not null and mapped_a129 <> code_a129
+            then 'CPF4 ''' || code_cpf4 || ''' belongs to A129 ''' || mapped_a129
+                || ''', not ''' || code_a129 || '''' end,
+        case when valeur is null then 'value ''' || valeur_txt || ''' is not a non-negative integer' end,
+        case when masse is null then 'mass ''' || masse_txt || ''' is not a non-negative integer' end
+    )
+end
+"""
+
+INSERT_REJECTED_SQL = f"""
+insert into raw.rejected_rows
+select $vintage_id, $file_name, line_number, {REJECT_REASON_SQL}, raw_line
+from checked_lines
+where not is_valid
+order by line_number
+"""
+
+PERIODS_SQL = """
+insert into raw.vintage_periods
+select $vintage_id, flux, annee, trimestre, count(*), sum(valeur)
+from checked_lines
+where is_valid
+group by flux, annee, trimestre
+"""
+
+
+@dataclass(frozen=True)
+class LineCounts:
+    """What validation made of a file's lines."""
+
+    lines: int
+    valid: int
+    wrong_field_count: int
+    first_wrong_line: int | None
+
+
+def parse_and_check(con: duckdb.DuckDBPyConnection, *, expected_flux: str | None, max_year: int) -> LineCounts:
+    """Split and check `staged_lines`; leaves `checked_lines` for the inserts."""
+    con.execute(PARSE_SQL)
+    con.execute(VALID_CODES_SQL)
+    sql = CHECK_SQL.format(expected_fields=EXPECTED_FIELDS, min_year=MIN_YEAR)
+    con.execute(sql, {"expected_flux": expected_flux, "max_year": max_year})
+    row = con.execute(
+        f"""select count(*), count(*) filter (where is_valid),
+            count(*) filter (where n_fields <> {EXPECTED_FIELDS}),
+            min(line_number) filter (where n_fields <> {EXPECTED_FIELDS})
+        from checked_lines"""
+    ).fetchone()
+    assert row is not None
+    return LineCounts(int(row[0]), int(row[1]), int(row[2]), row[3])
+
+
+def store_results(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    vintage_id: int,
+    file_name: str,
+    expected_flux: str | None,
+    max_year: int,
+) -> None:
+    """Append valid rows, rejected rows and the periods covered, for one vintage."""
+    con.execute(INSERT_VALID_SQL, {"vintage_id": vintage_id})
+    con.execute(
+        INSERT_REJECTED_SQL,
+        {"vintage_id": vintage_id, "file_name": file_name, "expected_flux": expected_flux, "max_year": max_year},
+    )
+    con.execute(PERIODS_SQL, {"vintage_id": vintage_id})

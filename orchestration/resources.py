@@ -1,0 +1,63 @@
+"""The run-scoped resource of a refresh: paths, the writer lock and the working copies."""
+
+import contextlib
+import shutil
+from pathlib import Path
+
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
+
+from orchestration import warehouse
+from orchestration.settings import Paths
+
+
+class ComexResource(ConfigurableResource):
+    """Where a refresh reads and writes. Empty strings mean: env var, then default.
+
+    For the length of a run it holds the warehouse's writer lock and a working copy of the
+    warehouse; exports are written to a staging folder. Nothing reaches the live warehouse or
+    the published exports before the `published_refresh` asset swaps them in.
+    """
+
+    raw_dir: str = ""
+    warehouse: str = ""
+    exports_dir: str = ""
+    sample: bool = False
+
+    _stack: contextlib.ExitStack | None = PrivateAttr(default=None)
+    _run_id: str = PrivateAttr(default="adhoc")
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.resolve(self.raw_dir or None, self.warehouse or None, self.exports_dir or None, sample=self.sample)
+
+    @property
+    def working_warehouse(self) -> Path:
+        return warehouse.working_copy_path(self.paths.warehouse, self._run_id)
+
+    @property
+    def staging_exports_dir(self) -> Path:
+        return self.paths.exports_dir / f".staging-{self._run_id[:8]}"
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._run_id = context.run_id or "adhoc"
+        paths = self.paths
+        stack = contextlib.ExitStack()
+        stack.enter_context(warehouse.writer_lock(paths.warehouse))
+        self._stack = stack
+        warehouse.start_working_copy(paths.warehouse, self._run_id)
+        self._reset_staging_exports()
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        warehouse.discard(self.working_warehouse)
+        shutil.rmtree(self.staging_exports_dir, ignore_errors=True)
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+    def _reset_staging_exports(self) -> None:
+        exports_dir = self.paths.exports_dir
+        exports_dir.mkdir(parents=True, exist_ok=True)
+        for stale in exports_dir.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.staging_exports_dir.mkdir()

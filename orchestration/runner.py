@@ -1,0 +1,84 @@
+"""Run the Dagster `refresh` job in process, exactly as a schedule would, and summarise it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+
+from orchestration.definitions import REFRESH_JOB_NAME, defs
+from orchestration.settings import Paths
+
+
+@dataclass
+class RunOutcome:
+    """What the CLI prints about a run."""
+
+    success: bool
+    seconds: float
+    failed_step: str | None = None
+    error_message: str | None = None
+    error_detail: str | None = None
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def resource_config(paths: Paths, *, sample: bool) -> dict:
+    return {
+        "comex": {
+            "config": {
+                "raw_dir": str(paths.raw_dir),
+                "warehouse": str(paths.warehouse),
+                "exports_dir": str(paths.exports_dir),
+                "sample": sample,
+            }
+        }
+    }
+
+
+def run_refresh(paths: Paths, *, sample: bool = False, instance: DagsterInstance | None = None) -> RunOutcome:
+    """Execute the refresh job in this process; never raises for a failed step."""
+    job = defs.get_job_def(REFRESH_JOB_NAME)
+    started = time.perf_counter()
+    with instance or DagsterInstance.ephemeral() as dagster_instance:
+        result = job.execute_in_process(
+            run_config={"resources": resource_config(paths, sample=sample), "loggers": {"comex_console": {}}},
+            instance=dagster_instance,
+            raise_on_error=False,
+        )
+    return summarise(result, time.perf_counter() - started)
+
+
+def summarise(result: ExecuteInProcessResult, seconds: float) -> RunOutcome:
+    """The first failure (step and message), and each step's duration."""
+    outcome = RunOutcome(success=result.success, seconds=seconds)
+    starts: dict[str, float] = {}
+    for event in result.all_events:
+        step = event.step_key or ""
+        if event.event_type == DagsterEventType.STEP_START:
+            starts[step] = event.timestamp
+        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE) and step in starts:
+            outcome.step_seconds[step] = event.timestamp - starts[step]
+        if event.event_type == DagsterEventType.STEP_FAILURE and outcome.failed_step is None:
+            error = event.step_failure_data.error
+            outcome.failed_step = step
+            outcome.error_message, outcome.error_detail = _root_cause(error)
+        elif event.event_type == DagsterEventType.RUN_FAILURE and outcome.error_message is None:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                outcome.error_message, outcome.error_detail = _root_cause(error)
+    return outcome
+
+
+def _root_cause(error: object) -> tuple[str, str]:
+    """The innermost cause's one-line message, and the whole chain for --verbose."""
+    detail = error.to_string() if hasattr(error, "to_string") else str(error)
+    innermost = error
+    while getattr(innermost, "cause", None) is not None:
+        innermost = innermost.cause
+    message = getattr(innermost, "message", str(innermost)).strip().splitlines()
+    line = message[-1] if message else "unknown error"
+    cls_name = getattr(innermost, "cls_name", "") or ""
+    if cls_name and not cls_name.endswith(("ComexError", "StructuralError", "WarehouseBusyError")):
+        line = line if line.startswith(cls_name) else f"{cls_name}: {line}"
+    return line, detail

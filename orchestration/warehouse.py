@@ -1,0 +1,89 @@
+"""The DuckDB warehouse file: one writer at a time, built aside and swapped in whole.
+
+A refresh never writes the live file. It copies it to a working copy next to it, ingests,
+builds and checks there, and only then replaces the live file with `os.replace` (atomic on
+POSIX). Readers holding a read-only connection keep reading the file they opened; a failed or
+killed refresh leaves the live file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from orchestration.errors import WarehouseBusyError
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+def working_copy_path(warehouse: Path, run_id: str) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.{run_id[:8]}.building")
+
+
+def archive_dir(warehouse: Path) -> Path:
+    """Where raw files are kept exactly as received, next to the warehouse."""
+    return warehouse.parent / "raw_archive"
+
+
+@contextlib.contextmanager
+def writer_lock(warehouse: Path) -> Iterator[None]:
+    """Exclusive, non-blocking lock on the warehouse; released when the process ends, even if killed."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(warehouse)
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise WarehouseBusyError(
+                f"{warehouse}: another refresh is writing it ({holder}); try again when it has finished"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def start_working_copy(warehouse: Path, run_id: str) -> Path:
+    """Copy the live warehouse (if any) to a fresh working copy and return its path."""
+    working = working_copy_path(warehouse, run_id)
+    discard(working)
+    for stale in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
+        stale.unlink(missing_ok=True)
+    if warehouse.exists():
+        shutil.copyfile(warehouse, working)
+    return working
+
+
+def publish(working: Path, warehouse: Path) -> None:
+    """Checkpoint the working copy and swap it in as the live warehouse."""
+    with duckdb.connect(str(working)) as con:
+        con.execute("checkpoint")
+    working.replace(warehouse)
+    discard(warehouse.with_name(warehouse.name + ".wal"))
+
+
+def discard(working: Path) -> None:
+    """Remove a working copy and its write-ahead log."""
+    working.unlink(missing_ok=True)
+    working.with_name(working.name + ".wal").unlink(missing_ok=True)
+
+
+def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A reader's connection: never takes the writer's place."""
+    return duckdb.connect(str(warehouse), read_only=True)

@@ -30,14 +30,14 @@ test: setup ## Run the whole test suite (pytest drives dbt build and the Dagster
 	$(BIN)/pytest
 
 lint: setup ## ruff + sqlfluff
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
-	$(BIN)/sqlfluff lint models macros tests/dbt
+	$(BIN)/ruff check orchestration tests scripts
+	$(BIN)/ruff format --check orchestration tests scripts
+	$(BIN)/sqlfluff lint models macros $(wildcard tests/dbt)
 
 fmt: setup ## Auto-format Python and SQL
-	$(BIN)/ruff check --fix orchestration tests
-	$(BIN)/ruff format orchestration tests
-	$(BIN)/sqlfluff fix models macros tests/dbt
+	$(BIN)/ruff check --fix orchestration tests scripts
+	$(BIN)/ruff format orchestration tests scripts
+	$(BIN)/sqlfluff fix models macros $(wildcard tests/dbt)
 
 bench: setup ## Benchmarks on full-scale generated data (DESIGN.md §6)
 	$(BIN)/python -m orchestration.bench

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -25,8 +24,9 @@ def _is_unsafe(member: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def data_member(archive: Path, max_bytes: int = MAX_MEMBER_BYTES) -> zipfile.ZipInfo:
+def data_member(archive: Path, max_bytes: int | None = None) -> zipfile.ZipInfo:
     """The single `.txt` data member of a DGDDI archive, after safety checks on every member."""
+    max_bytes = max_bytes or MAX_MEMBER_BYTES
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
@@ -48,8 +48,9 @@ def data_member(archive: Path, max_bytes: int = MAX_MEMBER_BYTES) -> zipfile.Zip
     return member
 
 
-def extract_member(archive: Path, member: zipfile.ZipInfo, dest: Path, max_bytes: int = MAX_MEMBER_BYTES) -> Path:
+def extract_member(archive: Path, member: zipfile.ZipInfo, dest: Path, max_bytes: int | None = None) -> Path:
     """Stream `member` to `dest`, enforcing the size bound on the bytes actually produced."""
+    max_bytes = max_bytes or MAX_MEMBER_BYTES
     written = 0
     try:
         with zipfile.ZipFile(archive) as zf, zf.open(member) as src, dest.open("wb") as out:
@@ -62,10 +63,4 @@ def extract_member(archive: Path, member: zipfile.ZipInfo, dest: Path, max_bytes
                 out.write(chunk)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise StructuralError(archive, f"unreadable zip member '{member.filename}' ({exc})") from exc
-    return dest
-
-
-def copy_file(src: Path, dest: Path) -> Path:
-    """Plain copy, for symmetry with extraction."""
-    shutil.copyfile(src, dest)
     return dest

@@ -23,7 +23,7 @@ with lines as (
     -- rowids are consecutive in file order (insertion order is preserved); inside a
     -- transaction they start at an offset, hence the subtraction
     select rowid - (select min(rowid) from staged_lines) + 1 as line_number,
-        rtrim(line, chr(13)) as raw_line
+        coalesce(rtrim(line, chr(13)), '') as raw_line
     from staged_lines
 ),
 split as (

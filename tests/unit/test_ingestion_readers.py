@@ -1,0 +1,96 @@
+"""Every reader path: annual zip, last-publication txt/zip, plain txt; BOM, Latin-1, CRLF/LF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.ingestion import decoding
+from orchestration.ingestion.sources import Packaging, classify
+from tests.helpers import ingest, query, row, write_txt, write_zip
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder
+
+
+def test_annual_zip_is_read_from_its_member(raw: Path, tmp_path: Path) -> None:
+    write_zip(raw / "Regional-2024-export.zip", "Regional-2024-export/Region_2024_Export.txt", [row(), row(pays="BE")])
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert [f.rows for f in report.ingested] == [2]
+    assert query(tmp_path / "w.duckdb", "select member_name, packaging from raw.vintages") == [
+        ("Regional-2024-export/Region_2024_Export.txt", "annual")
+    ]
+
+
+@pytest.mark.parametrize("zipped", [False, True])
+def test_last_publication_file_bare_or_zipped(raw: Path, tmp_path: Path, zipped: bool) -> None:
+    lines = [row(flux="I", trimestre=str(q)) for q in (1, 2, 3, 4)]
+    if zipped:
+        write_zip(raw / "REGIONAL_CPF4PAYSI.zip", "REGIONAL_CPF4PAYSI.txt", lines)
+    else:
+        write_txt(raw / "REGIONAL_CPF4PAYSI.txt", lines)
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert report.ingested[0].periods == ["I 2024Q1", "I 2024Q2", "I 2024Q3", "I 2024Q4"]
+    assert query(tmp_path / "w.duckdb", "select packaging from raw.vintages") == [("last_publication",)]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_plain_txt_with_crlf_or_lf(raw: Path, tmp_path: Path, newline: str) -> None:
+    write_txt(raw / "extract.txt", [row(), row(pays="IT")], newline=newline)
+    ingest(raw, tmp_path / "w.duckdb")
+    assert query(tmp_path / "w.duckdb", "select code_pays, masse from raw.customs_flows order by 1") == [
+        ("DE", 20),
+        ("IT", 20),
+    ]
+
+
+def test_utf8_bom_is_detected_and_dropped(raw: Path, tmp_path: Path) -> None:
+    write_txt(raw / "bom.txt", [row(), row(pays="ES")], bom=True)
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert report.ingested[0].encoding == decoding.UTF8_BOM
+    assert report.rejected == 0
+    assert query(tmp_path / "w.duckdb", "select flux from raw.customs_flows where line_number = 1") == [("E",)]
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [("cp1252", "cp1252"), ("utf-8", "utf-8")])
+def test_accents_survive_every_encoding(raw: Path, tmp_path: Path, encoding: str, expected: str) -> None:
+    """A rejected line keeps its text: é, ’ and œ come out as UTF-8 whatever the file's encoding."""
+    bad = row(pays="Cœur d’été")
+    write_txt(raw / "accents.txt", [row(), bad], encoding=encoding)
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert report.ingested[0].encoding == expected
+    assert query(tmp_path / "w.duckdb", "select raw_line from raw.rejected_rows") == [(bad,)]
+
+
+def test_pure_latin1_file(raw: Path, tmp_path: Path) -> None:
+    bad = row(pays="Côte\x81")  # 0x81 is undefined in Windows-1252: only Latin-1 decodes it
+    (raw / "latin1.txt").write_bytes((row() + "\r\n" + bad + "\r\n").encode("latin-1"))
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert report.ingested[0].encoding == decoding.LATIN1
+    assert query(tmp_path / "w.duckdb", "select raw_line from raw.rejected_rows") == [(bad,)]
+
+
+@pytest.mark.parametrize(
+    ("name", "packaging", "flux"),
+    [
+        ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
+        ("Region_2023_Export.txt", Packaging.ANNUAL, "E"),
+        ("REGIONAL_CPF4PAYSE.txt", Packaging.LAST_PUBLICATION, "E"),
+        ("REGIONAL_CPF4PAYSI.zip", Packaging.LAST_PUBLICATION, "I"),
+        ("my-extract.txt", Packaging.PLAIN, None),
+    ],
+)
+def test_file_names_tell_packaging_and_flux(name: str, packaging: Packaging, flux: str | None) -> None:
+    source = classify(Path(name))
+    assert source is not None
+    assert (source.packaging, source.expected_flux) == (packaging, flux)
+
+
+@pytest.mark.parametrize("name", ["liste-ti-com2023-20240704.csv", "README.md", ".DS_Store", "notes.pdf"])
+def test_other_files_are_not_customs(name: str) -> None:
+    assert classify(Path(name)) is None

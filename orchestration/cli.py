@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -80,7 +81,10 @@ def refresh(
 
     paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
     console.print(f"[bold]comex refresh[/bold]  raw: {paths.raw_dir}  →  warehouse: {paths.warehouse}")
-    outcome = run_refresh(paths, sample=sample)
+    try:
+        outcome = run_refresh(paths, sample=sample)
+    except Exception as exc:  # an unexpected failure outside any step: still one line
+        _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     if not outcome.success:
         where = f" (step {outcome.failed_step})" if outcome.failed_step else ""
         _fail(f"refresh failed{where}: {outcome.error_message}", outcome.error_detail, verbose)

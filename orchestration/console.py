@@ -19,11 +19,15 @@ _STEP_TITLES = {
 }
 
 
+#: Steps whose INFO messages are ours (dagster-dbt's internals stay in the log file).
+_OWN_STEPS = {"customs_files", "export_tables", "published_refresh"}
+
+
 class _LiveRunHandler(logging.Handler):
     """Prints step starts/ends and our assets' messages; a spinner runs while a step works."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.INFO)
+        super().__init__(level=logging.DEBUG)  # Dagster's own events come at DEBUG
         self._status: Status | None = None
         self._interactive = console.is_terminal and sys.stderr.isatty()
 
@@ -34,8 +38,10 @@ class _LiveRunHandler(logging.Handler):
         title = _STEP_TITLES.get(step, step)
         if event is None:
             message = str(meta.get("orig_message", record.getMessage()))
-            if record.levelno >= logging.INFO and step in _STEP_TITLES and not message.startswith("Finished"):
-                console.print(f"   [dim]{message}[/dim]")
+            if record.levelno >= logging.WARNING:
+                console.print(f"   [yellow]{message}[/yellow]", markup=True)
+            elif record.levelno >= logging.INFO and step in _OWN_STEPS:
+                console.print(f"   {message}", markup=False)
             return
         if event.event_type == DagsterEventType.STEP_START:
             self._start(f"{title}…")
@@ -71,6 +77,6 @@ def comex_console(init_context: InitLoggerContext) -> logging.Logger:
     log = logging.getLogger("comex.console")
     log.handlers.clear()
     log.addHandler(_LiveRunHandler())
-    log.setLevel(logging.INFO)
+    log.setLevel(logging.DEBUG)
     log.propagate = False
     return log

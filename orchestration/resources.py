@@ -25,7 +25,6 @@ class ComexResource(ConfigurableResource):
     sample: bool = False
 
     _stack: contextlib.ExitStack | None = PrivateAttr(default=None)
-    _run_id: str = PrivateAttr(default="adhoc")
 
     @property
     def paths(self) -> Paths:
@@ -33,19 +32,18 @@ class ComexResource(ConfigurableResource):
 
     @property
     def working_warehouse(self) -> Path:
-        return warehouse.working_copy_path(self.paths.warehouse, self._run_id)
+        return warehouse.working_copy_path(self.paths.warehouse)
 
     @property
     def staging_exports_dir(self) -> Path:
-        return self.paths.exports_dir / f".staging-{self._run_id[:8]}"
+        return self.paths.exports_dir / ".staging"
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        self._run_id = context.run_id or "adhoc"
         paths = self.paths
         stack = contextlib.ExitStack()
         stack.enter_context(warehouse.writer_lock(paths.warehouse))
         self._stack = stack
-        warehouse.start_working_copy(paths.warehouse, self._run_id)
+        warehouse.start_working_copy(paths.warehouse)
         self._reset_staging_exports()
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
@@ -58,6 +56,5 @@ class ComexResource(ConfigurableResource):
     def _reset_staging_exports(self) -> None:
         exports_dir = self.paths.exports_dir
         exports_dir.mkdir(parents=True, exist_ok=True)
-        for stale in exports_dir.glob(".staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(self.staging_exports_dir, ignore_errors=True)  # left over by a killed run
         self.staging_exports_dir.mkdir()

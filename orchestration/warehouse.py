@@ -24,8 +24,9 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
 
-def working_copy_path(warehouse: Path, run_id: str) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.{run_id[:8]}.building")
+def working_copy_path(warehouse: Path) -> Path:
+    """Fixed name (the writer lock makes it private to one run): dbt's partial parsing stays valid."""
+    return warehouse.with_name(f".{warehouse.name}.building")
 
 
 def archive_dir(warehouse: Path) -> Path:
@@ -59,12 +60,10 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def start_working_copy(warehouse: Path, run_id: str) -> Path:
+def start_working_copy(warehouse: Path) -> Path:
     """Copy the live warehouse (if any) to a fresh working copy and return its path."""
-    working = working_copy_path(warehouse, run_id)
-    discard(working)
-    for stale in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
-        stale.unlink(missing_ok=True)
+    working = working_copy_path(warehouse)
+    discard(working)  # left over by a killed run
     if warehouse.exists():
         shutil.copyfile(warehouse, working)
     return working

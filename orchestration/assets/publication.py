@@ -19,7 +19,10 @@ def published_refresh(context: AssetExecutionContext, comex: ComexResource) -> M
     paths = comex.paths
     warehouse.publish(comex.working_warehouse, paths.warehouse)
     published = publish_exports(comex.staging_exports_dir, paths.exports_dir)
-    context.log.info(f"published {paths.warehouse} and {len(published)} export files in {paths.exports_dir}")
+    if published:
+        context.log.info(f"published {paths.warehouse} and {len(published)} export files in {paths.exports_dir}")
+    else:
+        context.log.info(f"published {paths.warehouse}; exports unchanged in {paths.exports_dir}")
     return MaterializeResult(
         metadata={
             "warehouse": MetadataValue.path(str(paths.warehouse)),

@@ -64,8 +64,27 @@ def write_exports(con: duckdb.DuckDBPyConnection, out_dir: Path, *, generated_at
     return written
 
 
+def _manifest_content(folder: Path) -> dict | None:
+    """The manifest of `folder` without its generation time, or None."""
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return None
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.pop("generated_at", None)
+    return manifest
+
+
 def publish_exports(staging_dir: Path, exports_dir: Path) -> list[Path]:
-    """Move every staged file into `exports_dir` (each move atomic), the manifest last."""
+    """Move every staged file into `exports_dir` (each move atomic), the manifest last.
+
+    When the staged files are byte-identical to the published ones (same checksums, same
+    vintages), nothing is moved: the published files, manifest included, stay as they are.
+    """
+    if _manifest_content(staging_dir) == _manifest_content(exports_dir) and all(
+        (exports_dir / p.name).is_file() for p in staging_dir.iterdir()
+    ):
+        shutil.rmtree(staging_dir, ignore_errors=True)
+        return []
     staged = sorted(p for p in staging_dir.iterdir() if p.is_file())
     staged.sort(key=lambda p: p.name == MANIFEST_NAME)
     published = []

@@ -17,22 +17,57 @@ import duckdb
 EXPECTED_FIELDS = 10
 MIN_YEAR = 1993  # the single market's first year: regional series start after it
 
-PARSE_SQL = """
+# The shape of a well-formed line; codes are checked against the reference tables afterwards.
+WELL_FORMED_LINE = r"[EI];[1-4];[0-9]{4};[^;]*;[^;]*;[^;]*;[^;]*;[^;]*;[0-9]{1,18};[0-9]{1,18}\r?"
+
+# Fast path over every line: one regex for the shape, one split, casts only where safe.
+PARSE_SQL = f"""
 create or replace temp table parsed_lines as
-with lines as (
+with numbered as (
     -- rowids are consecutive in file order (insertion order is preserved); inside a
     -- transaction they start at an offset, hence the subtraction
-    select rowid - (select min(rowid) from staged_lines) + 1 as line_number,
-        coalesce(rtrim(line, chr(13)), '') as raw_line
+    select
+        rowid - (select min(rowid) from staged_lines) + 1 as line_number,
+        regexp_full_match(line, '{WELL_FORMED_LINE}') as well_formed,
+        string_split(line, ';') as f
     from staged_lines
-),
-split as (
-    select line_number, raw_line, string_split(raw_line, ';') as f from lines
 )
 select
     line_number,
-    raw_line,
-    coalesce(len(f), 0) as n_fields,
+    well_formed,
+    f[1] as flux,
+    -- lenient casts (validity lookups need the period even on a bad line); is_valid needs well_formed
+    try_cast(f[2] as tinyint) as trimestre,
+    try_cast(f[3] as smallint) as annee,
+    f[4] as code_departement,
+    f[5] as code_region,
+    f[6] as code_a129,
+    f[7] as code_cpf4,
+    f[8] as code_pays,
+    case when well_formed then cast(f[9] as bigint) end as valeur,
+    case when well_formed then cast(rtrim(f[10], chr(13)) as bigint) end as masse
+from numbered
+"""
+
+# Slow path, for rejected lines only: every field's own rule, to say exactly what is wrong.
+PARSE_REJECTED_SQL = """
+create or replace temp table rejected_lines as
+with lines as (
+    select
+        c.line_number,
+        coalesce(rtrim(s.line, chr(13)), '') as raw_line,
+        c.expected_region, c.a129_ok, c.cpf4_ok, c.pays_ok, c.mapped_a129
+    from checked_lines as c
+    join (select rowid - (select min(rowid) from staged_lines) + 1 as line_number, line from staged_lines) as s
+        on s.line_number = c.line_number
+    where not c.is_valid
+),
+split as (
+    select *, string_split(raw_line, ';') as f from lines
+)
+select
+    line_number, raw_line, expected_region, a129_ok, cpf4_ok, pays_ok, mapped_a129,
+    len(f) as n_fields,
     f[1] as flux,
     f[2] as trimestre_txt,
     f[3] as annee_txt,
@@ -83,10 +118,8 @@ select
     vp.code is not null as pays_ok,
     m.a129_code as mapped_a129,
     (
-        p.n_fields = {expected_fields}
-        and p.flux in ('E', 'I')
+        p.well_formed
         and ($expected_flux is null or p.flux = $expected_flux)
-        and p.trimestre is not null
         and p.annee between {min_year} and $max_year
         and d.code is not null
         and d.region_code = p.code_region
@@ -94,8 +127,6 @@ select
         and vc.code is not null
         and vp.code is not null
         and (m.a129_code is null or m.a129_code = p.code_a129)
-        and p.valeur is not null
-        and p.masse is not null
     ) is true as is_valid
 from parsed_lines as p
 left join ref_departements as d on d.code = p.code_departement
@@ -163,8 +194,7 @@ end
 INSERT_REJECTED_SQL = f"""
 insert into raw.rejected_rows
 select $vintage_id, $file_name, line_number, {REJECT_REASON_SQL}, raw_line
-from checked_lines
-where not is_valid
+from rejected_lines
 order by line_number
 """
 
@@ -188,19 +218,18 @@ class LineCounts:
 
 
 def parse_and_check(con: duckdb.DuckDBPyConnection, *, expected_flux: str | None, max_year: int) -> LineCounts:
-    """Split and check `staged_lines`; leaves `checked_lines` for the inserts."""
+    """Split and check `staged_lines`; leaves `checked_lines` and `rejected_lines` for the inserts."""
     con.execute(PARSE_SQL)
     con.execute(VALID_CODES_SQL)
     sql = CHECK_SQL.format(expected_fields=EXPECTED_FIELDS, min_year=MIN_YEAR)
     con.execute(sql, {"expected_flux": expected_flux, "max_year": max_year})
-    row = con.execute(
-        f"""select count(*), count(*) filter (where is_valid),
-            count(*) filter (where n_fields <> {EXPECTED_FIELDS}),
-            min(line_number) filter (where n_fields <> {EXPECTED_FIELDS})
-        from checked_lines"""
+    con.execute(PARSE_REJECTED_SQL)
+    total = con.execute("select count(*), count(*) filter (where is_valid) from checked_lines").fetchone()
+    wrong = con.execute(
+        f"select count(*), min(line_number) from rejected_lines where n_fields <> {EXPECTED_FIELDS}"
     ).fetchone()
-    assert row is not None
-    return LineCounts(int(row[0]), int(row[1]), int(row[2]), row[3])
+    assert total is not None and wrong is not None
+    return LineCounts(int(total[0]), int(total[1]), int(wrong[0]), wrong[1])
 
 
 def store_results(

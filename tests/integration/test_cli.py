@@ -1,0 +1,73 @@
+"""The `comex` CLI as a user runs it: the installed entry point, in a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration import warehouse
+from tests.helpers import row, write_txt
+
+pytestmark = pytest.mark.integration
+
+COMEX = str(Path(sys.executable).with_name("comex"))
+
+
+def _comex(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [COMEX, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600, check=False
+    )
+
+
+def test_help_reads_well() -> None:
+    result = _comex("--help")
+    assert result.returncode == 0
+    assert "refresh" in result.stdout
+    refresh_help = _comex("refresh", "--help").stdout
+    for option in ("--sample", "--raw-dir", "--warehouse", "--exports-dir", "COMEX_RAW_DIR", "--verbose"):
+        assert option in refresh_help
+
+
+def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_txt(raw / "Region_2024_Export.txt", [row(), row(pays="BE")])
+    env = {
+        "COMEX_RAW_DIR": str(raw),
+        "COMEX_WAREHOUSE": str(tmp_path / "w" / "comex.duckdb"),
+        "COMEX_EXPORTS_DIR": str(tmp_path / "exports"),
+    }
+    first = _comex("refresh", env=env)
+    assert first.returncode == 0, first.stderr
+    live = tmp_path / "w" / "comex.duckdb"
+    before = hashlib.sha256(live.read_bytes()).hexdigest()
+
+    (raw / "Region_2024_Import.txt").write_bytes(b"")
+    failed = _comex("refresh", env=env)
+    assert failed.returncode == 1
+    error_lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert error_lines == [
+        "error: refresh failed (step customs_files): Region_2024_Import.txt: empty file: no customs rows"
+    ]
+    assert "Traceback" not in failed.stderr
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
+    assert not warehouse.working_copy_path(live).exists()
+
+    verbose = _comex("refresh", "--verbose", env=env)
+    assert verbose.returncode == 1
+    assert "Traceback" in verbose.stderr or "Stack Trace" in verbose.stderr
+
+
+def test_a_second_writer_is_refused(tmp_path: Path) -> None:
+    live = tmp_path / "w" / "comex.duckdb"
+    env = {"COMEX_WAREHOUSE": str(live), "COMEX_EXPORTS_DIR": str(tmp_path / "exports")}
+    with warehouse.writer_lock(live):
+        result = _comex("refresh", "--sample", env=env)
+    assert result.returncode == 1
+    assert "another refresh is writing it" in result.stderr
+    assert not live.exists()

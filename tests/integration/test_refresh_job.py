@@ -1,0 +1,61 @@
+"""The refresh job for real: Dagster in process, dbt build, exports, publication."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import warehouse
+from orchestration.definitions import REFRESH_JOB_NAME, defs
+from orchestration.exports.contract import EXPORT_TABLES
+from orchestration.runner import RunOutcome, run_refresh
+from orchestration.settings import Paths
+
+pytestmark = pytest.mark.integration
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_definitions_load_with_the_expected_graph() -> None:
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"customs_files", "export_tables", "published_refresh", "marts/fct_trade_flows"} <= keys
+    staging = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "staging/stg_customs__flows")
+    assert "customs_files" in {k.to_user_string() for k in graph.get(staging).parent_keys}
+    exports = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "export_tables")
+    assert {f"marts/{t.name}" for t in EXPORT_TABLES} <= {k.to_user_string() for k in graph.get(exports).parent_keys}
+    dbt_checks = [c for c in graph.asset_check_keys if c.asset_key.to_user_string().startswith("marts/")]
+    assert len(dbt_checks) >= 10, "dbt tests on the marts are Dagster asset checks"
+    assert defs.resolve_job_def(REFRESH_JOB_NAME) is not None
+
+
+def test_sample_refresh_publishes_warehouse_and_exports(sample_refresh: tuple[Paths, RunOutcome]) -> None:
+    paths, outcome = sample_refresh
+    assert outcome.success
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.vintages").fetchone() == (4,)
+        assert con.execute("select count(*) from raw.customs_flows").fetchone() == (300_000,)
+        assert con.execute("select count(*) from marts.territory_totals where year = 2024").fetchone()[0] > 200
+    for table in EXPORT_TABLES:
+        assert (paths.exports_dir / f"{table.name}.csv").stat().st_size > 0
+        assert (paths.exports_dir / f"{table.name}.parquet").stat().st_size > 0
+    manifest = json.loads((paths.exports_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert [v["file_name"] for v in manifest["source_vintages"]] == sorted(p.name for p in paths.raw_dir.glob("*.zip"))
+    assert not warehouse.working_copy_path(paths.warehouse).exists()
+    assert not (paths.exports_dir / ".staging").exists()
+
+
+def test_second_refresh_without_new_files_changes_nothing(sample_refresh: tuple[Paths, RunOutcome]) -> None:
+    paths, _ = sample_refresh
+    before = _digest(paths.exports_dir)
+    outcome = run_refresh(paths, sample=True)
+    assert outcome.success
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.vintages").fetchone() == (4,)
+    assert _digest(paths.exports_dir) == before

@@ -49,3 +49,15 @@ def transcode_to_utf8(src: Path, dest: Path, encoding: str) -> Path:
 def needs_transcoding(encoding: str) -> bool:
     """DuckDB reads plain UTF-8 in place; anything else is rewritten first."""
     return encoding != UTF8
+
+
+def has_blank_lines(path: Path) -> bool:
+    """Does the file have an empty line (CSV readers skip those, which would shift line numbers)?"""
+    previous = b"\n"  # a file starting with a newline starts with a blank line
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            window = previous + chunk
+            if b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            previous = window[-2:]
+    return False

@@ -101,17 +101,18 @@ def _ingest_one(
         text_path, member_name, encoding = _readable_text(source, Path(tmp))
         if text_path.stat().st_size == 0:
             raise StructuralError(source.path, "empty file: no customs rows")
-        con.execute(
-            "create or replace temp table staged_lines as select line from read_csv(?, "
-            "columns = {'line': 'varchar'}, delim = chr(31), quote = '', escape = '', "
-            "header = false, auto_detect = false, strict_mode = false)",
-            [str(text_path)],
-        )
-    counts = validation.parse_and_check(con, expected_flux=source.expected_flux, max_year=max_year)
+        for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines"):
+            con.execute(f"drop table if exists {table}")
+        counts = _stage_and_check(con, text_path, source, max_year)
     _refuse_structurally_broken(source, counts)
     vintage_id, order = registry.next_ids(con)
     validation.store_results(
-        con, vintage_id=vintage_id, file_name=source.name, expected_flux=source.expected_flux, max_year=max_year
+        con,
+        vintage_id=vintage_id,
+        file_name=source.name,
+        expected_flux=source.expected_flux,
+        max_year=max_year,
+        any_rejected=counts.valid < counts.lines,
     )
     archived = _archive(source.path, sha256, archive_dir)
     con.execute(
@@ -130,6 +131,64 @@ def _ingest_one(
     return IngestedFile(
         vintage_id, source.name, sha256, encoding, counts.valid, counts.lines - counts.valid, [p[0] for p in periods]
     )
+
+
+_READ_LINES = (
+    "create or replace temp table staged_lines as "
+    "select rowid - (select min(rowid) from raw_lines) + 1 as line_number, line from raw_lines"
+)
+_LINES_CSV = (
+    "read_csv(?, columns = {'line': 'varchar'}, delim = chr(31), quote = '', escape = '', "
+    "header = false, auto_detect = false, strict_mode = false)"
+)
+_FIELDS = ", ".join(f"'f{i}': 'varchar'" for i in range(1, 11))
+_FIELDS_CSV = (
+    f"read_csv(?, columns = {{{_FIELDS}, 'extra': 'varchar'}}, delim = ';', quote = '', escape = '', "
+    "header = false, auto_detect = false, strict_mode = false, null_padding = true, nullstr = chr(1))"
+)
+
+
+def _stage_and_check(
+    con: duckdb.DuckDBPyConnection, text_path: Path, source: CustomsSource, max_year: int
+) -> validation.LineCounts:
+    """Read the file as fields, check every line, and explain the rejected ones.
+
+    DuckDB's CSV reader splits the fields (fast path); it skips blank lines, so a file that has
+    some is split line by line instead, to keep line numbers exact. Rowids are consecutive in
+    file order (insertion order is preserved); inside a transaction they start at an offset,
+    hence the subtraction.
+    """
+    if decoding.has_blank_lines(text_path):
+        _stage_lines(con, text_path)
+        fields = ", ".join(f"f[{i}] as f{i}" for i in range(1, 11))
+        con.execute(
+            "create or replace temp table staged_fields as select line_number, "
+            f"{fields}, f[11] as extra from (select line_number, "
+            "string_split(coalesce(rtrim(line, chr(13)), ''), ';') as f from staged_lines)"
+        )
+    else:
+        con.execute(f"create or replace temp table raw_fields as select * from {_FIELDS_CSV}", [str(text_path)])
+        con.execute(
+            "create or replace temp table staged_fields as "
+            "select rowid - (select min(rowid) from raw_fields) + 1 as line_number, * from raw_fields"
+        )
+    lines, valid = validation.check(con, expected_flux=source.expected_flux, max_year=max_year)
+    wrong, first_wrong = 0, None
+    if valid < lines:
+        if not _exists(con, "staged_lines"):
+            _stage_lines(con, text_path)
+        wrong, first_wrong = validation.explain_rejections(con)
+    return validation.LineCounts(lines, valid, wrong, first_wrong)
+
+
+def _stage_lines(con: duckdb.DuckDBPyConnection, text_path: Path) -> None:
+    con.execute(f"create or replace temp table raw_lines as select line from {_LINES_CSV}", [str(text_path)])
+    con.execute(_READ_LINES)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute("select count(*) from duckdb_tables() where table_name = ? and temporary", [table]).fetchone()
+    return bool(row and row[0])
 
 
 def _readable_text(source: CustomsSource, tmp: Path) -> tuple[Path, str | None, str]:

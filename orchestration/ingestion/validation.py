@@ -17,39 +17,13 @@ import duckdb
 EXPECTED_FIELDS = 10
 MIN_YEAR = 1993  # the single market's first year: regional series start after it
 
-# The shape of a well-formed line; codes are checked against the reference tables afterwards.
-WELL_FORMED_LINE = r"[EI];[1-4];[0-9]{4};[^;]*;[^;]*;[^;]*;[^;]*;[^;]*;[0-9]{1,18};[0-9]{1,18}\r?"
+# Every line, as fields: `staged_fields(line_number, f1 .. f10, extra)`, made by the loader
+# (DuckDB's CSV reader, or a line split when the file has blank lines). `extra` holds an 11th
+# field if any; missing trailing fields are NULL, empty fields ''.
+_DIGITS = "'[0-9]{1,18}'"
 
-# Fast path over every line: one regex for the shape, one split, casts only where safe.
-PARSE_SQL = f"""
-create or replace temp table parsed_lines as
-with numbered as (
-    -- rowids are consecutive in file order (insertion order is preserved); inside a
-    -- transaction they start at an offset, hence the subtraction
-    select
-        rowid - (select min(rowid) from staged_lines) + 1 as line_number,
-        regexp_full_match(line, '{WELL_FORMED_LINE}') as well_formed,
-        string_split(line, ';') as f
-    from staged_lines
-)
-select
-    line_number,
-    well_formed,
-    f[1] as flux,
-    -- lenient casts (validity lookups need the period even on a bad line); is_valid needs well_formed
-    try_cast(f[2] as tinyint) as trimestre,
-    try_cast(f[3] as smallint) as annee,
-    f[4] as code_departement,
-    f[5] as code_region,
-    f[6] as code_a129,
-    f[7] as code_cpf4,
-    f[8] as code_pays,
-    case when well_formed then cast(f[9] as bigint) end as valeur,
-    case when well_formed then cast(rtrim(f[10], chr(13)) as bigint) end as masse
-from numbered
-"""
-
-# Slow path, for rejected lines only: every field's own rule, to say exactly what is wrong.
+# Slow path, for rejected lines only: re-read their raw text and test every field's own rule,
+# to say exactly what is wrong. Needs `staged_lines(line_number, line)`.
 PARSE_REJECTED_SQL = """
 create or replace temp table rejected_lines as
 with lines as (
@@ -58,8 +32,7 @@ with lines as (
         coalesce(rtrim(s.line, chr(13)), '') as raw_line,
         c.expected_region, c.a129_ok, c.cpf4_ok, c.pays_ok, c.mapped_a129
     from checked_lines as c
-    join (select rowid - (select min(rowid) from staged_lines) + 1 as line_number, line from staged_lines) as s
-        on s.line_number = c.line_number
+    join staged_lines as s on s.line_number = c.line_number
     where not c.is_valid
 ),
 split as (
@@ -91,7 +64,7 @@ create or replace temp table quarters_in_file as
 select distinct annee, trimestre,
     cast(annee as integer) * 100 + (trimestre - 1) * 3 + 1 as first_month,
     cast(annee as integer) * 100 + trimestre * 3 as last_month
-from parsed_lines
+from (select distinct try_cast(f3 as smallint) as annee, try_cast(f2 as tinyint) as trimestre from staged_fields)
 where annee is not null and trimestre is not null;
 
 create or replace temp table valid_codes as
@@ -108,8 +81,33 @@ from ref_countries as r join quarters_in_file as q
     on r.valid_from <= q.last_month and r.valid_to >= q.first_month;
 """
 
-CHECK_SQL = """
+# Fast path over every line: the shape of each field, then the reference lookups.
+CHECK_SQL = f"""
 create or replace temp table checked_lines as
+with typed as (
+    select
+        line_number,
+        (
+            f10 is not null and extra is null
+            and f1 in ('E', 'I')
+            and f2 in ('1', '2', '3', '4')
+            and regexp_full_match(f3, '[0-9]{{4}}')
+            and regexp_full_match(f9, {_DIGITS})
+            and regexp_full_match(f10, {_DIGITS})
+        ) as well_formed,
+        f1 as flux,
+        -- lenient casts: validity lookups need the period even on a bad line
+        try_cast(f2 as tinyint) as trimestre,
+        try_cast(f3 as smallint) as annee,
+        f4 as code_departement,
+        f5 as code_region,
+        f6 as code_a129,
+        f7 as code_cpf4,
+        f8 as code_pays,
+        try_cast(f9 as bigint) as valeur,
+        try_cast(f10 as bigint) as masse
+    from staged_fields
+)
 select
     p.*,
     d.region_code as expected_region,
@@ -120,15 +118,14 @@ select
     (
         p.well_formed
         and ($expected_flux is null or p.flux = $expected_flux)
-        and p.annee between {min_year} and $max_year
-        and d.code is not null
+        and p.annee between {MIN_YEAR} and $max_year
         and d.region_code = p.code_region
         and va.code is not null
         and vc.code is not null
         and vp.code is not null
         and (m.a129_code is null or m.a129_code = p.code_a129)
     ) is true as is_valid
-from parsed_lines as p
+from typed as p
 left join ref_departements as d on d.code = p.code_departement
 left join valid_codes as va
     on va.kind = 'a129' and va.code = p.code_a129 and va.annee = p.annee and va.trimestre = p.trimestre
@@ -217,19 +214,23 @@ class LineCounts:
     first_wrong_line: int | None
 
 
-def parse_and_check(con: duckdb.DuckDBPyConnection, *, expected_flux: str | None, max_year: int) -> LineCounts:
-    """Split and check `staged_lines`; leaves `checked_lines` and `rejected_lines` for the inserts."""
-    con.execute(PARSE_SQL)
+def check(con: duckdb.DuckDBPyConnection, *, expected_flux: str | None, max_year: int) -> tuple[int, int]:
+    """Check every line of `staged_fields` into `checked_lines`; (lines, valid lines)."""
     con.execute(VALID_CODES_SQL)
-    sql = CHECK_SQL.format(expected_fields=EXPECTED_FIELDS, min_year=MIN_YEAR)
-    con.execute(sql, {"expected_flux": expected_flux, "max_year": max_year})
-    con.execute(PARSE_REJECTED_SQL)
+    con.execute(CHECK_SQL, {"expected_flux": expected_flux, "max_year": max_year})
     total = con.execute("select count(*), count(*) filter (where is_valid) from checked_lines").fetchone()
+    assert total is not None
+    return int(total[0]), int(total[1])
+
+
+def explain_rejections(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None]:
+    """Build `rejected_lines` (needs `staged_lines`); (lines with a wrong field count, the first one)."""
+    con.execute(PARSE_REJECTED_SQL)
     wrong = con.execute(
         f"select count(*), min(line_number) from rejected_lines where n_fields <> {EXPECTED_FIELDS}"
     ).fetchone()
-    assert total is not None and wrong is not None
-    return LineCounts(int(total[0]), int(total[1]), int(wrong[0]), wrong[1])
+    assert wrong is not None
+    return int(wrong[0]), wrong[1]
 
 
 def store_results(
@@ -239,11 +240,13 @@ def store_results(
     file_name: str,
     expected_flux: str | None,
     max_year: int,
+    any_rejected: bool,
 ) -> None:
     """Append valid rows, rejected rows and the periods covered, for one vintage."""
     con.execute(INSERT_VALID_SQL, {"vintage_id": vintage_id})
-    con.execute(
-        INSERT_REJECTED_SQL,
-        {"vintage_id": vintage_id, "file_name": file_name, "expected_flux": expected_flux, "max_year": max_year},
-    )
+    if any_rejected:
+        con.execute(
+            INSERT_REJECTED_SQL,
+            {"vintage_id": vintage_id, "file_name": file_name, "expected_flux": expected_flux, "max_year": max_year},
+        )
     con.execute(PERIODS_SQL, {"vintage_id": vintage_id})

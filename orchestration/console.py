@@ -9,13 +9,16 @@ from dagster import DagsterEventType, InitLoggerContext, logger
 from rich.console import Console
 from rich.status import Status
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _STEP_TITLES = {
     "customs_files": "Ingesting customs files",
     "comex_dbt_assets": "Building and testing the marts (dbt build)",
     "export_tables": "Writing the export tables",
     "published_refresh": "Publishing the warehouse and exports",
+    "customs_files_quality": "Checking the raw flows (Great Expectations)",
+    "marts_quality": "Checking the marts (Great Expectations)",
+    "export_tables_quality": "Checking the export files (Great Expectations)",
 }
 
 

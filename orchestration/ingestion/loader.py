@@ -101,12 +101,14 @@ def _ingest_one(
         text_path, member_name, encoding = _readable_text(source, Path(tmp))
         if text_path.stat().st_size == 0:
             raise StructuralError(source.path, "empty file: no customs rows")
+        for view in ("checked_lines", "staged_fields"):
+            con.execute(f"drop view if exists {view}")
         for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines"):
             con.execute(f"drop table if exists {table}")
-        counts = _stage_and_check(con, text_path, source, max_year)
+        vintage_id, order = registry.next_ids(con)
+        counts = _stage_and_check(con, text_path, source, max_year, vintage_id)
     _refuse_structurally_broken(source, counts)
-    vintage_id, order = registry.next_ids(con)
-    validation.store_results(
+    validation.store_rejected_and_periods(
         con,
         vintage_id=vintage_id,
         file_name=source.name,
@@ -149,9 +151,9 @@ _FIELDS_CSV = (
 
 
 def _stage_and_check(
-    con: duckdb.DuckDBPyConnection, text_path: Path, source: CustomsSource, max_year: int
+    con: duckdb.DuckDBPyConnection, text_path: Path, source: CustomsSource, max_year: int, vintage_id: int
 ) -> validation.LineCounts:
-    """Read the file as fields, check every line, and explain the rejected ones.
+    """Read the file as fields, keep the valid lines, and explain the rejected ones.
 
     DuckDB's CSV reader splits the fields (fast path); it skips blank lines, so a file that has
     some is split line by line instead, to keep line numbers exact. Rowids are consecutive in
@@ -169,10 +171,12 @@ def _stage_and_check(
     else:
         con.execute(f"create or replace temp table raw_fields as select * from {_FIELDS_CSV}", [str(text_path)])
         con.execute(
-            "create or replace temp table staged_fields as "
+            "create or replace temp view staged_fields as "
             "select rowid - (select min(rowid) from raw_fields) + 1 as line_number, * from raw_fields"
         )
-    lines, valid = validation.check(con, expected_flux=source.expected_flux, max_year=max_year)
+    lines, valid = validation.check_and_store(
+        con, vintage_id=vintage_id, expected_flux=source.expected_flux, max_year=max_year
+    )
     wrong, first_wrong = 0, None
     if valid < lines:
         if not _exists(con, "staged_lines"):

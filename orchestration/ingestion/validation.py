@@ -83,7 +83,7 @@ from ref_countries as r join quarters_in_file as q
 
 # Fast path over every line: the shape of each field, then the reference lookups.
 CHECK_SQL = f"""
-create or replace temp table checked_lines as
+create or replace temp view checked_lines as
 with typed as (
     select
         line_number,
@@ -143,7 +143,6 @@ select $vintage_id, line_number, flux, trimestre, annee, code_departement, code_
     code_a129, code_cpf4, code_pays, valeur, masse
 from checked_lines
 where is_valid
-order by line_number
 """
 
 _PERIOD = "'in ' || annee_txt || 'Q' || trimestre_txt"
@@ -197,10 +196,10 @@ order by line_number
 
 PERIODS_SQL = """
 insert into raw.vintage_periods
-select $vintage_id, flux, annee, trimestre, count(*), sum(valeur)
-from checked_lines
-where is_valid
-group by flux, annee, trimestre
+select vintage_id, flux, annee, trimestre, count(*), sum(valeur)
+from raw.customs_flows
+where vintage_id = $vintage_id
+group by vintage_id, flux, annee, trimestre
 """
 
 
@@ -214,13 +213,24 @@ class LineCounts:
     first_wrong_line: int | None
 
 
-def check(con: duckdb.DuckDBPyConnection, *, expected_flux: str | None, max_year: int) -> tuple[int, int]:
-    """Check every line of `staged_fields` into `checked_lines`; (lines, valid lines)."""
+def _flux_code(flux: str) -> str:
+    if flux not in ("E", "I"):
+        raise ValueError(f"unexpected flux {flux!r}")
+    return flux
+
+
+def check_and_store(
+    con: duckdb.DuckDBPyConnection, *, vintage_id: int, expected_flux: str | None, max_year: int
+) -> tuple[int, int]:
+    """Check every line of `staged_fields`, append the valid ones to raw.customs_flows; (lines, valid)."""
     con.execute(VALID_CODES_SQL)
-    con.execute(CHECK_SQL, {"expected_flux": expected_flux, "max_year": max_year})
-    total = con.execute("select count(*), count(*) filter (where is_valid) from checked_lines").fetchone()
-    assert total is not None
-    return int(total[0]), int(total[1])
+    # a view takes no parameters: both values come from our code (flux from the file name)
+    flux = "null" if expected_flux is None else f"'{_flux_code(expected_flux)}'"
+    con.execute(CHECK_SQL.replace("$expected_flux", flux).replace("$max_year", str(int(max_year))))
+    inserted = con.execute(INSERT_VALID_SQL, {"vintage_id": vintage_id}).fetchone()
+    lines = con.execute("select count(*) from staged_fields").fetchone()
+    assert inserted is not None and lines is not None
+    return int(lines[0]), int(inserted[0])
 
 
 def explain_rejections(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None]:
@@ -233,7 +243,7 @@ def explain_rejections(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None]
     return int(wrong[0]), wrong[1]
 
 
-def store_results(
+def store_rejected_and_periods(
     con: duckdb.DuckDBPyConnection,
     *,
     vintage_id: int,
@@ -242,8 +252,7 @@ def store_results(
     max_year: int,
     any_rejected: bool,
 ) -> None:
-    """Append valid rows, rejected rows and the periods covered, for one vintage."""
-    con.execute(INSERT_VALID_SQL, {"vintage_id": vintage_id})
+    """Append the rejected rows and the periods covered, for one vintage."""
     if any_rejected:
         con.execute(
             INSERT_REJECTED_SQL,

@@ -1,18 +1,44 @@
-"""Write export tables from the warehouse as CSV (UTF-8, header, '.' decimal) and Parquet."""
+"""Write the contract tables from the warehouse as CSV and Parquet, whole or per territory.
+
+Every file selects the contract's columns by name, cast to the contract's types (never
+`select *`), in the contract's order. CSV: header, UTF-8; the standard dialect has `,` and a
+`.` decimal, the `fr` dialect `;`, a decimal comma and a BOM (see dialects.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from orchestration.exports.contract import CONTRACT_VERSION, EXPORT_TABLES, ExportTable
+from orchestration.exports import industry
+from orchestration.exports.contract import ExportTable
+from orchestration.exports.dialects import STANDARD, CsvDialect
 
-MANIFEST_NAME = "manifest.json"
+PACKS_DIR = "territories"
+MANIFEST_NAME = "manifest.json"  # kept here: freshness.py imports it from this module
+LEVELS = ("departement", "region", "france")
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """Rows to keep (None = all): a partial export says so in its manifest."""
+
+    year: int | None = None
+    level: str | None = None
+    territory: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.year, self.level, self.territory))
+
+    def describe(self) -> dict[str, int | str] | None:
+        values = {"year": self.year, "level": self.level, "territory_code": self.territory}
+        return {k: v for k, v in values.items() if v is not None} or None
 
 
 @dataclass(frozen=True)
@@ -20,11 +46,17 @@ class WrittenFile:
     """One file written, with what the manifest records of it."""
 
     path: Path
+    name: str  # path relative to the export root, POSIX style
+    table: str
+    format: str  # csv | parquet
     rows: int
     sha256: str
 
+    def record(self) -> dict[str, str | int]:
+        return {"name": self.name, "table": self.table, "format": self.format, "rows": self.rows, "sha256": self.sha256}
 
-def _sha256(path: Path) -> str:
+
+def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1024 * 1024):
@@ -32,65 +64,146 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _literal(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
 
 
-def write_table(con: duckdb.DuckDBPyConnection, table: ExportTable, out_dir: Path) -> list[WrittenFile]:
-    """COPY one contract table to `<name>.csv` and `<name>.parquet` in `out_dir`."""
-    query = f"select * from {table.relation} order by {', '.join(table.order_by)}"
-    rows_row = con.execute(f"select count(*) from {table.relation}").fetchone()
-    rows = int(rows_row[0]) if rows_row else 0
-    csv_path = out_dir / f"{table.name}.csv"
-    parquet_path = out_dir / f"{table.name}.parquet"
-    con.execute(f"copy ({query}) to {_quote(csv_path)} (format csv, header true, delimiter ',')")
-    con.execute(f"copy ({query}) to {_quote(parquet_path)} (format parquet, compression zstd)")
-    return [WrittenFile(p, rows, _sha256(p)) for p in (csv_path, parquet_path)]
+def _quote_path(path: Path) -> str:
+    return _literal(str(path))
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, out_dir: Path, *, generated_at: str) -> list[WrittenFile]:
-    """Every contract table, then the manifest describing them."""
-    written: list[WrittenFile] = []
-    for table in EXPORT_TABLES:
-        written.extend(write_table(con, table, out_dir))
-    vintages = con.execute("select file_name, sha256 from raw.vintages order by publication_order").fetchall()
-    manifest = {
-        "contract_version": CONTRACT_VERSION,
-        "generated_at": generated_at,
-        "source_vintages": [{"file_name": name, "sha256": sha} for name, sha in vintages],
-        "files": [{"name": w.path.name, "rows": w.rows, "sha256": w.sha256} for w in written],
-    }
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def where_clause(table: ExportTable, filters: ExportFilters) -> str:
+    """SQL condition keeping the filtered rows of `table` ('true' when none)."""
+    conditions = []
+    if "territory_code" in table.column_names:
+        if filters.year is not None:
+            conditions.append(f"year = {int(filters.year)}")
+        if filters.level is not None:
+            conditions.append(f"level = {_literal(filters.level)}")
+        if filters.territory is not None:
+            conditions.append(f"territory_code = {_literal(filters.territory)}")
+    elif "departement_code" in table.column_names and filters.territory is not None:
+        # A territory's départements: itself, a région's départements, every one for France.
+        code, level = _literal(filters.territory), filters.level
+        alternatives = []
+        if level in (None, "departement"):
+            alternatives.append(f"territory_code = {code}")
+        if level in (None, "region"):
+            alternatives.append(f"parent_region_code = {code}")
+        if level in (None, "france") and filters.territory == "FR":
+            alternatives.append("true")
+        conditions.append(
+            "departement_code in (select territory_code from marts.dim_territory "
+            f"where level = 'departement' and ({' or '.join(alternatives)}))"
+        )
+    return " and ".join(conditions) or "true"
+
+
+def source_sql(table: ExportTable) -> str:
+    """The relation (or subquery) a table's rows come from."""
+    if table.mart:
+        return str(table.relation)
+    if table.name == "industry_territories":
+        return f"({industry.query()})"
+    raise ValueError(f"{table.name}: no mart and no builder")
+
+
+def select_sql(table: ExportTable, filters: ExportFilters = ExportFilters(), dialect: CsvDialect = STANDARD) -> str:
+    """The contract's columns, cast to the contract's types, filtered and ordered."""
+    columns = []
+    for column in table.columns:
+        expression = f"cast({column.name} as {column.type})"
+        if column.type == "double" and dialect.decimal != ".":
+            expression = f"replace(cast({expression} as varchar), '.', {_literal(dialect.decimal)})"
+        columns.append(f"{expression} as {column.name}")
+    return (
+        f"select {', '.join(columns)} from {source_sql(table)} as source "
+        f"where {where_clause(table, filters)} order by {', '.join(table.order_by)}"
+    )
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, options: str) -> int:
+    result = con.execute(f"copy ({query}) to {_quote_path(path)} ({options})").fetchone()
+    return int(result[0]) if result else 0
+
+
+def write_csv(
+    con: duckdb.DuckDBPyConnection, table: ExportTable, path: Path, filters: ExportFilters, dialect: CsvDialect
+) -> int:
+    """One CSV file in `dialect`; returns its row count."""
+    options = f"format csv, header true, delimiter {_literal(dialect.delimiter)}"
+    if not dialect.bom:
+        return _copy(con, select_sql(table, filters, dialect), path, options)
+    plain = path.with_name(path.name + ".nobom")
+    rows = _copy(con, select_sql(table, filters, dialect), plain, options)
+    with path.open("wb") as out, plain.open("rb") as src:
+        out.write(b"\xef\xbb\xbf")
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    plain.unlink()
+    return rows
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, table: ExportTable, path: Path, filters: ExportFilters) -> int:
+    return _copy(con, select_sql(table, filters), path, "format parquet, compression zstd")
+
+
+def write_table(
+    con: duckdb.DuckDBPyConnection,
+    table: ExportTable,
+    root: Path,
+    *,
+    filters: ExportFilters = ExportFilters(),
+    dialect: CsvDialect = STANDARD,
+    folder: str = "",
+    parquet: bool = True,
+) -> list[WrittenFile]:
+    """`<name>.csv` (and `<name>.parquet`) of one table in `root/folder`."""
+    out_dir = root / folder if folder else root
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    targets = [("csv", out_dir / f"{table.name}.csv")]
+    if parquet:
+        targets.append(("parquet", out_dir / f"{table.name}.parquet"))
+    for fmt, path in targets:
+        rows = (
+            write_csv(con, table, path, filters, dialect) if fmt == "csv" else write_parquet(con, table, path, filters)
+        )
+        written.append(WrittenFile(path, path.relative_to(root).as_posix(), table.name, fmt, rows, sha256(path)))
     return written
 
 
-def _manifest_content(folder: Path) -> dict | None:
-    """The manifest of `folder` without its generation time, or None."""
-    path = folder / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest.pop("generated_at", None)
-    return manifest
+def pack_territories(con: duckdb.DuckDBPyConnection, filters: ExportFilters) -> list[tuple[str, str]]:
+    """(level, code) of every territory with trade in the filtered territory_totals."""
+    conditions = ["true"]
+    if filters.year is not None:
+        conditions.append(f"year = {int(filters.year)}")
+    if filters.level is not None:
+        conditions.append(f"level = {_literal(filters.level)}")
+    if filters.territory is not None:
+        conditions.append(f"territory_code = {_literal(filters.territory)}")
+    rows = con.execute(
+        f"select distinct level, territory_code from marts.territory_totals where {' and '.join(conditions)} "
+        "order by level, territory_code"
+    ).fetchall()
+    return [(str(level), str(code)) for level, code in rows]
 
 
-def publish_exports(staging_dir: Path, exports_dir: Path) -> list[Path]:
-    """Move every staged file into `exports_dir` (each move atomic), the manifest last.
-
-    When the staged files are byte-identical to the published ones (same checksums, same
-    vintages), nothing is moved: the published files, manifest included, stay as they are.
-    """
-    if _manifest_content(staging_dir) == _manifest_content(exports_dir) and all(
-        (exports_dir / p.name).is_file() for p in staging_dir.iterdir()
-    ):
-        shutil.rmtree(staging_dir, ignore_errors=True)
-        return []
-    staged = sorted(p for p in staging_dir.iterdir() if p.is_file())
-    staged.sort(key=lambda p: p.name == MANIFEST_NAME)
-    published = []
-    for path in staged:
-        target = exports_dir / path.name
-        path.replace(target)
-        published.append(target)
-    shutil.rmtree(staging_dir, ignore_errors=True)
-    return published
+def write_packs(
+    con: duckdb.DuckDBPyConnection,
+    tables: Iterable[ExportTable],
+    root: Path,
+    *,
+    filters: ExportFilters = ExportFilters(),
+    dialect: CsvDialect = STANDARD,
+) -> list[WrittenFile]:
+    """`territories/<level>-<code>/<name>.csv`: each table's rows for one territory (CSV only)."""
+    tables = list(tables)
+    written: list[WrittenFile] = []
+    for level, code in pack_territories(con, filters):
+        pack_filters = ExportFilters(year=filters.year, level=level, territory=code)
+        for table in tables:
+            folder = f"{PACKS_DIR}/{level}-{code}"
+            written += write_table(
+                con, table, root, filters=pack_filters, dialect=dialect, folder=folder, parquet=False
+            )
+    return written

@@ -1,0 +1,120 @@
+"""Stage a whole export set (tables, packs, dictionary, manifest), and re-export without a refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration import warehouse
+from orchestration.errors import ComexError
+from orchestration.exports import dictionary, industry, publication, validation
+from orchestration.exports import manifest as manifest_module
+from orchestration.exports.contract import CONTRACT, EXPORT_TABLES
+from orchestration.exports.dialects import STANDARD, CsvDialect
+from orchestration.exports.writer import ExportFilters, WrittenFile, sha256, write_packs, write_table
+from orchestration.settings import Paths
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What a (re-)export writes: which rows, which CSV dialect, whether per-territory packs."""
+
+    filters: ExportFilters = field(default_factory=ExportFilters)
+    dialect: CsvDialect = STANDARD
+    packs: bool = False
+
+
+@dataclass(frozen=True)
+class ExportSet:
+    """A staged export set."""
+
+    folder: Path
+    files: list[WrittenFile]
+    pack_files: list[WrittenFile]
+    manifest: dict[str, Any]
+
+    @property
+    def industry_present(self) -> bool:
+        return self.manifest["industry_territories"]["status"] == "present"
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def stage_exports(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    *,
+    raw_dir: Path,
+    generated_at: str,
+    options: ExportOptions | None = None,
+    notes: list[str] | None = None,
+) -> ExportSet:
+    """Write every contract file, the packs, the dictionary and the manifest into `out_dir`."""
+    options = options or ExportOptions()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    source = industry.register(con, raw_dir)
+    tables = [t for t in EXPORT_TABLES if t.mart or source is not None]
+    files: list[WrittenFile] = []
+    for table in tables:
+        files += write_table(con, table, out_dir, filters=options.filters, dialect=options.dialect)
+    validation.check(con, files)
+    packs = write_packs(con, tables, out_dir, filters=options.filters, dialect=options.dialect) if options.packs else []
+    documentation = [
+        WrittenFile(p, p.name, "dictionary", p.suffix.lstrip("."), 0, sha256(p))
+        for p in dictionary.write(CONTRACT, out_dir)
+    ]
+    content = manifest_module.build(
+        con,
+        contract_version=CONTRACT.version,
+        generated_at=generated_at,
+        dialect=options.dialect,
+        filters=options.filters,
+        vars_=manifest_module.dbt_vars(),
+        industry=manifest_module.industry_note(source, raw_dir),
+        files=files,
+        documentation=documentation,
+        pack_files=packs,
+        notes=notes,
+    )
+    manifest_module.write(content, out_dir)
+    return ExportSet(out_dir, files, packs, content)
+
+
+def reexport(paths: Paths, options: ExportOptions | None = None) -> tuple[ExportSet, publication.Publication]:
+    """Re-export from the live warehouse (read-only) and publish atomically; no refresh.
+
+    Takes the warehouse writer lock (no refresh may publish meanwhile) and the exports lock,
+    rolls forward a publication a kill interrupted, stages, checks and swaps in.
+    """
+    if not paths.warehouse.is_file():
+        raise ComexError(f"{paths.warehouse}: no warehouse yet; run `comex refresh` first")
+    with warehouse.writer_lock(paths.warehouse), publication.exports_lock(paths.exports_dir):
+        publication.recover(paths.exports_dir)
+        staged = publication.reset_staging(paths.exports_dir)
+        try:
+            with warehouse.connect_read_only(paths.warehouse) as con:
+                export_set = stage_exports(
+                    con, staged, raw_dir=paths.raw_dir, generated_at=now_iso(), options=options, notes=_notes(paths)
+                )
+            return export_set, publication.publish(paths.exports_dir)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _notes(paths: Paths) -> list[str]:
+    from orchestration.refresh_record import dbt_fingerprint, read_record
+
+    record = read_record(paths.warehouse)
+    if record is not None and record.dbt_fingerprint and record.dbt_fingerprint != dbt_fingerprint():
+        return [
+            "re-export: the dbt project changed since the warehouse was built; dbt_vars are read from "
+            "dbt_project.yml and may differ from those the marts were built with (run `comex refresh`)"
+        ]
+    return []

@@ -1,0 +1,310 @@
+"""Great Expectations glue: one GX context per process, suites run on pandas frames, Data Docs.
+
+A suite is plain data (`SuiteSpec`: a small frame pre-aggregated in DuckDB, the `Expect`s on
+it, the columns that identify an offending row); `QualityContext.validate` builds the GX
+objects (pandas data source, dataframe asset, whole-dataframe batch definition,
+ExpectationSuite, ValidationDefinition), runs them and returns a `SuiteOutcome` with the
+failing expectations and a sample of offending rows. `publish_docs` renders this run's
+results into the Data Docs site (what a Checkpoint's UpdateDataDocsAction does, but once per
+group of suites: rendering costs more than validating these small frames).
+
+`import great_expectations` takes seconds: it happens in `gx_module()`, on first use only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATASOURCE = "comex_frames"
+BATCH = "whole_frame"
+DOCS_SITE = "local_site"
+SAMPLE_ROWS = 5
+
+_GX_LOCK = threading.Lock()
+_GX: ModuleType | None = None
+GX_IMPORT_SECONDS: float | None = None  # measured once per process
+
+
+def gx_module() -> ModuleType:
+    """`great_expectations`, imported on first call (analytics off); the cost is kept in GX_IMPORT_SECONDS."""
+    global _GX, GX_IMPORT_SECONDS
+    with _GX_LOCK:
+        if _GX is None:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+            started = time.perf_counter()
+            import great_expectations
+
+            GX_IMPORT_SECONDS = time.perf_counter() - started
+            _GX = great_expectations
+    return _GX
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One expectation: its GX class name in `gx.expectations` and its arguments."""
+
+    type: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def build(self) -> Any:
+        return getattr(gx_module().expectations, self.type)(**self.kwargs)
+
+    @property
+    def column(self) -> str | None:
+        for key in ("column", "column_list", "column_A"):
+            if key in self.kwargs:
+                value = self.kwargs[key]
+                if key == "column_A":
+                    return f"{value},{self.kwargs['column_B']}"
+                return ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+        return None
+
+    def describe(self) -> str:
+        """`ExpectColumnValuesToBeBetween(min_value, column=…)` in short: 'min_valeur between 0 and …'."""
+        args = []
+        for key, value in self.kwargs.items():
+            if key in ("column", "column_list", "column_A", "column_B", "meta", "notes"):
+                continue
+            if isinstance(value, (list, tuple, set, frozenset)) and len(value) > 6:
+                value = f"<{len(value)} values>"
+            args.append(f"{key}={value}")
+        target = self.kwargs.get("column") or self.kwargs.get("column_list")
+        if target is None and "column_A" in self.kwargs:
+            target = f"{self.kwargs['column_A']}, {self.kwargs['column_B']}"
+        name = self.type.removeprefix("Expect")
+        return f"{name}({target}{'; ' if target and args else ''}{', '.join(args)})"
+
+
+@dataclass
+class SuiteSpec:
+    """A frame and what is expected of it."""
+
+    name: str
+    frame: pd.DataFrame
+    expectations: list[Expect]
+    index_columns: list[str] = field(default_factory=list)  # identify an offending row
+    description: str = ""
+
+
+@dataclass
+class Failure:
+    """One failed expectation, with a few offending rows."""
+
+    suite: str
+    expectation: str
+    column: str | None = None  # the column (or columns, comma-separated) the expectation is about
+    unexpected_count: int | None = None
+    sample: list[dict[str, Any]] = field(default_factory=list)
+    observed: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "suite": self.suite,
+            "expectation": self.expectation,
+            "column": self.column,
+            "unexpected_count": self.unexpected_count,
+            "sample": self.sample,
+            "observed": self.observed,
+        }
+
+
+@dataclass
+class SuiteOutcome:
+    """What one suite found."""
+
+    suite: str
+    success: bool
+    evaluated: int
+    rows: int
+    failures: list[Failure]
+    seconds: float
+    result_id: Any = None  # ValidationResultIdentifier (file context), for the Data Docs
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and NaN to JSON-friendly Python values."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        with contextlib.suppress(ValueError, AttributeError):
+            value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class QualityContext:
+    """A GX data context (file-backed under `root/gx`, or ephemeral when root is None)."""
+
+    def __init__(self, root: Path | None) -> None:
+        gx = gx_module()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.root = root
+        if root is None:
+            self.gx_context = gx.get_context(mode="ephemeral")
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            self.gx_context = gx.get_context(mode="file", project_root_dir=str(root))
+            site = {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(self.docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+            sites = self.gx_context.list_data_docs_sites()
+            if sites.get(DOCS_SITE, {}).get("store_backend", {}).get("base_directory") != str(self.docs_dir):
+                if DOCS_SITE in sites:
+                    self.gx_context.update_data_docs_site(DOCS_SITE, site)
+                else:
+                    self.gx_context.add_data_docs_site(DOCS_SITE, site)
+        self.gx_context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.datasource = self.gx_context.data_sources.add_or_update_pandas(DATASOURCE)
+        self.run_key: str | None = None
+        self._pending_docs: list[Any] = []
+        self._definitions: dict[str, tuple[Any, str]] = {}  # suite name -> (validation definition, config)
+
+    @property
+    def docs_dir(self) -> Path:
+        assert self.root is not None
+        return self.root / "data_docs"
+
+    @property
+    def docs_index(self) -> Path | None:
+        return None if self.root is None else self.docs_dir / "index.html"
+
+    def start_run(self, run_key: str) -> None:
+        """A new run: forget the previous run's validation results and Data Docs (one report per run)."""
+        self.run_key = run_key
+        self._pending_docs.clear()
+        if self.root is not None:
+            shutil.rmtree(self.root / "gx" / "uncommitted" / "validations", ignore_errors=True)
+            shutil.rmtree(self.docs_dir, ignore_errors=True)
+
+    def _definition(self, spec: SuiteSpec) -> Any:
+        """The suite's ValidationDefinition, (re)stored only when the expectations changed."""
+        gx = gx_module()
+        config = repr([(e.type, sorted(e.kwargs.items(), key=lambda kv: kv[0])) for e in spec.expectations])
+        cached = self._definitions.get(spec.name)
+        if cached and cached[1] == config:
+            return cached[0]
+        try:
+            asset = self.datasource.get_asset(spec.name)
+        except LookupError:
+            asset = self.datasource.add_dataframe_asset(spec.name)
+        try:
+            batch = asset.get_batch_definition(BATCH)
+        except (KeyError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe(BATCH)
+        suite = gx.ExpectationSuite(
+            name=spec.name, expectations=[e.build() for e in spec.expectations], meta={"notes": spec.description}
+        )
+        suite = self.gx_context.suites.add_or_update(suite)
+        definition = self.gx_context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
+        )
+        self._definitions[spec.name] = (definition, config)
+        return definition
+
+    def validate(self, spec: SuiteSpec) -> SuiteOutcome:
+        """Run one suite on its frame."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        started = time.perf_counter()
+        definition = self._definition(spec)
+        result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+        if spec.index_columns:
+            result_format["unexpected_index_column_names"] = list(spec.index_columns)
+        result = definition.run(
+            batch_parameters={"dataframe": spec.frame},
+            result_format=result_format,
+            run_id=RunIdentifier(run_name=self.run_key or "adhoc"),
+        )
+        failures = [
+            self._failure(spec, expect, item)
+            for expect, item in zip(spec.expectations, result.results, strict=True)
+            if not item.success
+        ]
+        outcome = SuiteOutcome(
+            suite=spec.name,
+            success=bool(result.success),
+            evaluated=len(result.results),
+            rows=len(spec.frame),
+            failures=failures,
+            seconds=time.perf_counter() - started,
+        )
+        if self.root is not None:
+            outcome.result_id = self._result_id(definition, result)
+            self._pending_docs.append(outcome.result_id)
+        return outcome
+
+    @staticmethod
+    def _result_id(definition: Any, result: Any) -> Any:
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        return ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),
+            run_id=result.meta["run_id"],
+            batch_identifier=result.batch_id,
+        )
+
+    @staticmethod
+    def _failure(spec: SuiteSpec, expect: Expect, item: Any) -> Failure:
+        details = item.result or {}
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            message = str(item.exception_info.get("exception_message", "")).splitlines()[:1]
+            return Failure(spec.name, expect.describe(), expect.column, observed=f"error: {' '.join(message)}")
+        sample = details.get("partial_unexpected_index_list") or []
+        if not sample and details.get("partial_unexpected_list"):
+            sample = [{"value": v} for v in details["partial_unexpected_list"]]
+        return Failure(
+            suite=spec.name,
+            expectation=expect.describe(),
+            column=expect.column,
+            unexpected_count=_plain(details.get("unexpected_count")),
+            sample=[_plain(row) for row in sample[:SAMPLE_ROWS]],
+            observed=_plain(details.get("observed_value")),
+        )
+
+    def publish_docs(self) -> Path | None:
+        """Render the results validated since the last call (and the suites) into the Data Docs."""
+        if self.root is None or not self._pending_docs:
+            return self.docs_index
+        ids = list(self._pending_docs)
+        suites = list({rid.expectation_suite_identifier.name: rid.expectation_suite_identifier for rid in ids}.values())
+        self.gx_context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*ids, *suites])
+        self._pending_docs.clear()
+        return self.docs_index
+
+
+_CONTEXTS: dict[str | None, QualityContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def quality_context(root: Path | None, run_key: str) -> QualityContext:
+    """The process's context for `root` (None: ephemeral), reset when `run_key` is a new run."""
+    key = None if root is None else str(root)
+    with _CONTEXTS_LOCK:
+        context = _CONTEXTS.get(key)
+        if context is None:
+            context = _CONTEXTS[key] = QualityContext(root)
+        if context.run_key != run_key:
+            context.start_run(run_key)
+    return context

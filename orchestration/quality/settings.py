@@ -1,0 +1,64 @@
+"""Thresholds of the quality gates (environment variables, with defaults) and where reports go."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from orchestration.errors import ComexError
+from orchestration.settings import REPO_ROOT
+
+ENV_MAX_REJECTED_RATE = "COMEX_MAX_REJECTED_RATE"
+ENV_REVISION_THRESHOLD = "COMEX_REVISION_THRESHOLD"
+DEFAULT_MAX_REJECTED_RATE = 0.01
+DEFAULT_REVISION_THRESHOLD = 0.05
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """What the checks tolerate."""
+
+    max_rejected_rate: float = DEFAULT_MAX_REJECTED_RATE  # rejected / (kept + rejected), per new vintage
+    revision_threshold: float = DEFAULT_REVISION_THRESHOLD  # |after - before| / before, reported above it
+    top_n: int = 10  # dbt var top_n
+    highlight_n: int = 5  # dbt var highlight_n
+
+    @classmethod
+    def from_env(cls) -> QualitySettings:
+        top_n, highlight_n = dbt_vars()
+        return cls(
+            max_rejected_rate=_fraction(ENV_MAX_REJECTED_RATE, DEFAULT_MAX_REJECTED_RATE),
+            revision_threshold=_fraction(ENV_REVISION_THRESHOLD, DEFAULT_REVISION_THRESHOLD),
+            top_n=top_n,
+            highlight_n=highlight_n,
+        )
+
+
+def _fraction(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
+    except ValueError:
+        raise ComexError(f"{name}={raw!r} is not a fraction (0.01) or a percentage (1%)") from None
+    if not 0 <= value <= 1:
+        raise ComexError(f"{name}={raw!r} must be between 0 and 1 (or 0% and 100%)")
+    return value
+
+
+@lru_cache(maxsize=1)
+def dbt_vars() -> tuple[int, int]:
+    """(top_n, highlight_n) as the dbt project declares them."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    variables = project.get("vars", {}) or {}
+    return int(variables.get("top_n", 10)), int(variables.get("highlight_n", 5))
+
+
+def quality_dir(warehouse: Path) -> Path:
+    """The run's quality reports, beside the warehouse: gx/ (GX file context) and data_docs/."""
+    return warehouse.parent / "quality"

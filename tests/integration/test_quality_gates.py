@@ -1,0 +1,125 @@
+"""The GX quality gates in real Dagster runs: reported, and blocking publication when they fail.
+
+Reuses the session's sample refresh; each failing run starts from a copy of its warehouse and
+exports, so the shared fixture is left as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetKey, AssetSelection, DagsterEventType, Definitions, define_asset_job, in_process_executor
+
+from orchestration.assets.checks import EXPORTS_CHECK, MARTS_CHECK, QUALITY_CHECKS, REJECTED_CHECK, marts_quality
+from orchestration.definitions import defs
+from orchestration.quality.settings import quality_dir
+from orchestration.run_guard import resource_config
+from orchestration.runner import RunOutcome, run_refresh
+from orchestration.settings import SAMPLE_DIR, Paths
+
+pytestmark = pytest.mark.integration
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _copy_of(paths: Paths, root: Path, raw_dir: Path) -> Paths:
+    """A private copy of a published warehouse and exports."""
+    (root / "warehouse").mkdir(parents=True)
+    shutil.copy(paths.warehouse, root / "warehouse" / paths.warehouse.name)
+    shutil.copytree(paths.exports_dir, root / "exports")
+    return Paths(raw_dir=raw_dir, warehouse=root / "warehouse" / paths.warehouse.name, exports_dir=root / "exports")
+
+
+def test_gx_checks_are_blocking_asset_checks_of_the_graph() -> None:
+    graph = defs.resolve_asset_graph()
+    gx_checks = {k for k in graph.asset_check_keys if k.name.startswith("gx_")}
+    assert {k.asset_key.to_user_string() for k in gx_checks} >= {
+        "customs_files",
+        "marts/territory_totals",
+        "marts/flow_links",
+        "export_tables",
+    }
+    specs = {spec.key: spec for checks in QUALITY_CHECKS for spec in checks.check_specs}
+    assert all(specs[k].blocking for k in gx_checks if k.name != "gx_vintage_revisions")
+    assert not next(s for k, s in specs.items() if k.name == "gx_vintage_revisions").blocking
+
+
+def test_sample_refresh_passes_every_check_and_writes_the_data_docs(sample_refresh: tuple[Paths, RunOutcome]) -> None:
+    paths, outcome = sample_refresh
+    assert outcome.quality_lines[0].startswith("quality checks: ")
+    assert ", 0 failed" in outcome.quality_lines[0] and "Great Expectations" in outcome.quality_lines[0]
+    docs = quality_dir(paths.warehouse) / "data_docs"
+    assert (docs / "index.html").is_file()
+    pages = {p.stem for p in (docs / "validations").rglob("*.html")} | {p.parent.name for p in docs.rglob("*.html")}
+    assert any("raw_flows_periods" in p for p in pages) and any("exports_files" in p for p in pages)
+    assert (quality_dir(paths.warehouse) / "gx" / "great_expectations.yml").is_file()
+
+
+def test_too_many_rejected_rows_stop_the_refresh_before_dbt_and_publication(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for archive in SAMPLE_DIR.glob("*.zip"):
+        (raw / archive.name).symlink_to(archive)
+    good = [f"E;4;2024;88;13;A01Z;0111;BE;{1000 + i};10" for i in range(17)]
+    bad = [f"E;4;2024;88;13;A01Z;0111;ZZ;{500 + i};5" for i in range(3)]  # unknown country: rejected
+    (raw / "REGIONAL_CPF4PAYSE.txt").write_text("\r\n".join(good + bad) + "\r\n", encoding="utf-8")
+    paths = _copy_of(sample_refresh[0], tmp_path / "copy", raw)
+    exports_before, warehouse_before = _digest(paths.exports_dir), _digest(paths.warehouse.parent)
+
+    outcome = run_refresh(paths, sample=True)
+
+    assert not outcome.success
+    assert outcome.failed_step == "customs_files_quality"
+    assert "blocking asset check failed" in (outcome.error_message or "")
+    assert "comex_dbt_assets" not in outcome.step_seconds and "published_refresh" not in outcome.step_seconds
+    assert _digest(paths.exports_dir) == exports_before
+    assert {k: v for k, v in _digest(paths.warehouse.parent).items() if k.endswith(".duckdb")} == {
+        k: v for k, v in warehouse_before.items() if k.endswith(".duckdb")
+    }
+    text = "\n".join(outcome.quality_lines)
+    assert f"FAILED: customs_files · {REJECTED_CHECK}" in text
+    assert "rejected_rate" in text and "REGIONAL_CPF4PAYSE.txt" in text  # the failing expectation, an offending row
+    assert "warning: customs_files · gx_vintage_revisions" in text  # 2024Q4 exports: now only 17 rows of Vosges
+
+
+def test_a_failing_mart_check_blocks_exports_and_publication(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    paths = _copy_of(sample_refresh[0], tmp_path / "copy", SAMPLE_DIR)
+    with duckdb.connect(str(paths.warehouse)) as con:
+        con.execute("update marts.territory_totals set value_eur = value_eur + 1 where level = 'france'")
+    exports_before = _digest(paths.exports_dir)
+    live_before = hashlib.sha256(paths.warehouse.read_bytes()).hexdigest()
+    gates = define_asset_job(
+        "gates",
+        selection=AssetSelection.assets("export_tables", "published_refresh") | AssetSelection.checks(marts_quality),
+        executor_def=in_process_executor,
+    )
+    job_defs = Definitions(
+        assets=list(defs.assets or []), asset_checks=QUALITY_CHECKS, jobs=[gates], resources=defs.resources
+    )
+    result = job_defs.resolve_job_def("gates").execute_in_process(
+        run_config={"resources": resource_config(paths, sample=True)}, raise_on_error=False
+    )
+
+    assert not result.success
+    evaluations = {
+        (e.event_specific_data.asset_key, e.event_specific_data.check_name): e.event_specific_data.passed
+        for e in result.all_events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    }
+    assert evaluations[(AssetKey(["marts", "territory_totals"]), MARTS_CHECK)] is False
+    assert evaluations[(AssetKey(["marts", "flow_links"]), MARTS_CHECK)] is False  # cells ≠ the changed total
+    assert (AssetKey("export_tables"), EXPORTS_CHECK) not in evaluations
+    materialized = {e.asset_key for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    assert AssetKey("published_refresh") not in materialized and AssetKey("export_tables") not in materialized
+    assert _digest(paths.exports_dir) == exports_before
+    assert hashlib.sha256(paths.warehouse.read_bytes()).hexdigest() == live_before

@@ -1,0 +1,91 @@
+"""Headless Chromium (Debian's `chromium`, no browser download): dump a page's DOM, screenshot it, print to PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+QUIET_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
+CONSOLE_LINE = re.compile(r":CONSOLE[^\]]*\]\s*(.*)")
+
+
+class BrowserNotFoundError(RuntimeError):
+    """No Chromium on this machine (`make browser` installs Debian's package)."""
+
+
+@dataclass(frozen=True)
+class BrowserRun:
+    """What one headless run gave: stdout (the DOM for --dump-dom), console lines, exit code."""
+
+    stdout: str
+    console: list[str]
+    stderr: str
+    returncode: int
+
+
+def find_chromium() -> Path:
+    """The Chromium binary: $CHROMIUM, else the first on PATH."""
+    explicit = os.environ.get("CHROMIUM")
+    if explicit and Path(explicit).is_file():
+        return Path(explicit)
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise BrowserNotFoundError("no chromium found: run `make browser` (apt-get install chromium)")
+
+
+def run_chromium(
+    url: str, *extra: str, budget_ms: int = 15000, window: tuple[int, int] = (1100, 1400), timeout: float = 120
+) -> BrowserRun:
+    """Load `url` headless with a virtual-time budget (the page's JS runs to completion), then act (`extra`)."""
+    with tempfile.TemporaryDirectory(prefix="comex-chromium-") as profile:
+        args = [
+            str(find_chromium()),
+            *QUIET_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--virtual-time-budget={budget_ms}",
+            f"--window-size={window[0]},{window[1]}",
+            "--enable-logging=stderr",
+            "--v=0",
+            *extra,
+            url,
+        ]
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    console = [m.group(1) for line in proc.stderr.splitlines() if (m := CONSOLE_LINE.search(line))]
+    return BrowserRun(proc.stdout, console, proc.stderr, proc.returncode)
+
+
+def dump_dom(url: str, **kwargs: object) -> BrowserRun:
+    """The page's DOM after its scripts ran."""
+    return run_chromium(url, "--dump-dom", **kwargs)  # type: ignore[arg-type]
+
+
+def screenshot(url: str, png: Path, *, window: tuple[int, int] = (1100, 5400), **kwargs: object) -> BrowserRun:
+    """A PNG of the page (the window's height: make it tall enough for the whole page)."""
+    return run_chromium(url, f"--screenshot={png}", window=window, **kwargs)  # type: ignore[arg-type]
+
+
+def print_pdf(url: str, pdf: Path, **kwargs: object) -> BrowserRun:
+    """The page printed to PDF (A4 by the print stylesheet)."""
+    kwargs.setdefault("window", (800, 1200))  # lay the charts out at A4 width before printing
+    return run_chromium(url, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", **kwargs)  # type: ignore[arg-type]

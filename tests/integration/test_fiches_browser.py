@@ -1,0 +1,156 @@
+"""The Vosges 2024 fiche, built from the sample's export tables, loaded in headless Chromium.
+
+The page's own script writes what Plotly actually drew (Sankey nodes per column, links, red links)
+into <pre id="render-report">; Chromium's --dump-dom hands the DOM back and --screenshot a PNG.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import struct
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.fiches.browser import BrowserNotFoundError, dump_dom, find_chromium, screenshot
+from orchestration.fiches.build import build_fiches
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    try:
+        return find_chromium()
+    except BrowserNotFoundError as exc:
+        pytest.fail(f"{exc} — the test set-up (`make test`) installs it")
+
+
+@pytest.fixture(scope="module")
+def fiches(sample_refresh, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(exports dir, fiches dir) with every 2024 fiche and the index rendered."""
+    paths, _ = sample_refresh
+    out = tmp_path_factory.mktemp("fiches")
+    result = build_fiches(paths.exports_dir, out, year=2024, all_territories=True)
+    assert len(result.pages) >= 100
+    return paths.exports_dir, out
+
+
+@pytest.fixture(scope="module")
+def vosges_dom(chromium: Path, fiches: tuple[Path, Path]) -> tuple[str, list[str]]:
+    page = fiches[1] / "2024" / "departement-88.html"
+    run = dump_dom(page.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout, run.console
+
+
+def _report(dom: str) -> dict:
+    match = re.search(r'<pre id="render-report"[^>]*>(.*?)</pre>', dom, re.S)
+    assert match and match.group(1).strip(), "the page's script did not write its render report"
+    return json.loads(html.unescape(match.group(1)))
+
+
+def _text(fragment: str) -> str:
+    """Visible text of an HTML fragment, every space (no-break ones included) as one plain space."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip().replace(" ,", ",")
+
+
+def _fr(value: Decimal, decimals: int) -> str:
+    """French rendering computed independently of the formatting module, plain spaces."""
+    q = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _expected_sentence(exports: Path, flow: str) -> str:
+    with (exports / "territory_totals.csv").open(encoding="utf-8") as fh:
+        rows = {(r["year"], r["level"], r["territory_code"], r["flow"]): r for r in csv.DictReader(fh)}
+    vosges = rows[("2024", "departement", "88", flow)]
+    region = rows[("2024", "region", "13", flow)]
+    word, participle = ("exportations", "exportée") if flow == "export" else ("importations", "importée")
+    value = _fr(Decimal(vosges["value_eur"]) / 1_000_000, 1)
+    share_region = _fr(Decimal(vosges["share_of_region"]) * 100, 1)
+    share_france = _fr(Decimal(vosges["share_of_france"]) * 100, 2)
+    return (
+        f"Total des {word} : {value} millions d'euros, soit {share_region} % de la valeur {participle} par la région "
+        f"{region['territory_label']}, soit {share_france} % de la valeur {participle} au niveau national"
+    )
+
+
+def test_page_renders_without_console_error(vosges_dom: tuple[str, list[str]]) -> None:
+    dom, console = vosges_dom
+    report = _report(dom)
+    assert report["errors"] == []
+    assert console == [], console
+    assert report["plotly"]  # the bundled plotly.js loaded from ../assets/, offline
+    assert 'data-rendered="ok"' in dom
+    kinds = [c["kind"] for c in report["charts"]]
+    assert kinds.count("sankey") == 6  # export and import: the département, its région, France
+    assert kinds.count("treemap") == 2 and kinds.count("balance") == 1
+
+
+@pytest.mark.parametrize("flow", ["export", "import"])
+def test_sankey_drawn_like_the_fiche(vosges_dom: tuple[str, list[str]], flow: str) -> None:
+    charts = {c["id"]: c for c in _report(vosges_dom[0])["charts"]}
+    sankey = charts[f"sankey-{flow}"]
+    assert sankey["left_nodes"] == 11 and sankey["right_nodes"] == 11  # top 10 + "autres", each side
+    assert sankey["highlighted_links"] == 5
+    assert sankey["links"] > 5
+    products_side = sankey["node_labels"][:11] if flow == "export" else sankey["node_labels"][11:]
+    assert "Autres produits" in products_side
+    for scope in ("region", "france"):
+        assert charts[f"sankey-{flow}-{scope}"]["highlighted_links"] == 5
+    assert charts["balance"]["bars"] > 10
+    assert charts[f"treemap-{flow}"]["tiles"] > 5
+
+
+@pytest.mark.parametrize("flow", ["export", "import"])
+def test_totals_sentence_equals_the_exports(
+    vosges_dom: tuple[str, list[str]], fiches: tuple[Path, Path], flow: str
+) -> None:
+    match = re.search(rf'<div class="totals" id="totals-{flow}"[^>]*>(.*?)</div>', vosges_dom[0], re.S)
+    assert match
+    assert _text(match.group(1)) == _expected_sentence(fiches[0], flow)
+
+
+def test_published_vosges_figures(vosges_dom: tuple[str, list[str]]) -> None:
+    # the sample is calibrated on the published 2024 fiche
+    text = _text(vosges_dom[0])
+    assert (
+        "Total des exportations : 2 906,7 millions d'euros, soit 4,3 % de la valeur exportée par la région Grand Est, "
+        "soit 0,50 % de la valeur exportée au niveau national" in text
+    )
+    assert "Total des importations : 2 277,2 millions d'euros, soit 3,6 %" in text
+    assert "Total des exportations : 67 665,4 millions d'euros" in text
+    assert "Total des importations : 684 776,3 millions d'euros" in text
+    assert "Les indicateurs clés : commerce extérieur — Vosges" in text
+    assert "Données synthétiques" in text
+
+
+def test_screenshot(chromium: Path, fiches: tuple[Path, Path], tmp_path: Path) -> None:
+    png = tmp_path / "vosges-2024.png"
+    run = screenshot((fiches[1] / "2024" / "departement-88.html").as_uri(), png)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1100, 5400)
+    assert len(data) > 200_000  # charts drawn, not a blank page
+
+
+def test_index_filters_by_name_and_code(chromium: Path, fiches: tuple[Path, Path]) -> None:
+    index = fiches[1] / "2024" / "index.html"
+
+    def visible(query: str) -> list[str]:
+        dom = dump_dom(f"{index.as_uri()}?q={query}").stdout
+        return re.findall(r'<li data-search="[^"]*"><a href="([^"]+)"', dom)
+
+    assert visible("vosges") == ["departement-88.html"]
+    assert visible("88") == ["departement-88.html"]
+    assert "region-13.html" in visible("grand%20est")
+    assert visible("cote%20d%20or") == ["departement-21.html"]  # accents folded
+    assert len(visible("")) >= 100

@@ -1,0 +1,7 @@
+"""`comex fetch`: download the configured DGDDI and ANCT files into the raw folder, safely."""
+
+from orchestration.fetch.config import Source, SourcesConfig, load_sources, sources_file
+from orchestration.fetch.http import FetchError
+from orchestration.fetch.runner import FetchReport, fetch_all
+
+__all__ = ["FetchError", "FetchReport", "Source", "SourcesConfig", "fetch_all", "load_sources", "sources_file"]

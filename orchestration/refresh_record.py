@@ -1,0 +1,110 @@
+"""`last_refresh.json` next to the warehouse: the outcome of the last refresh, success or failure.
+
+Written by the CLI runner and, for runs launched by the Dagster daemon, by a run-status sensor.
+`comex status` and the "nothing new" fast path read it. No Dagster import at module level: the
+CLI's fast path must start quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.settings import REPO_ROOT
+
+RECORD_NAME = "last_refresh.json"
+#: Run tag: the dbt project fingerprint when a daemon run was requested (recorded on success).
+FINGERPRINT_TAG = "comex/dbt_fingerprint"
+
+#: What the dbt build depends on besides the data; exports code shapes the published files.
+FINGERPRINT_FILES = ("dbt_project.yml", "profiles.yml")
+FINGERPRINT_FOLDERS = ("models", "seeds", "macros", "tests/dbt", "orchestration/exports")
+
+
+@dataclass
+class RefreshRecord:
+    """One refresh's outcome, as stored in `last_refresh.json`."""
+
+    outcome: str  # success | failure
+    job: str
+    trigger: str  # cli | sensor <name> | schedule <name> | dagster
+    started_at: str
+    finished_at: str
+    duration_seconds: float
+    run_id: str | None = None
+    failed_step: str | None = None
+    error: str | None = None
+    checks_passed: int = 0
+    checks_failed: int = 0
+    failed_checks: list[str] = field(default_factory=list)  # failed and warned, with their status
+    checks_warned: int = 0
+    dbt_fingerprint: str | None = None  # set on success only
+
+    @property
+    def success(self) -> bool:
+        return self.outcome == "success"
+
+
+def record_path(warehouse: Path) -> Path:
+    return warehouse.parent / RECORD_NAME
+
+
+def write_record(warehouse: Path, record: RefreshRecord) -> Path:
+    """Replace the record atomically (a reader never sees half a file)."""
+    path = record_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(asdict(record), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_record(warehouse: Path) -> RefreshRecord | None:
+    """The last record, or None when there is none (or it is unreadable)."""
+    path = record_path(warehouse)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return RefreshRecord(**data)
+    except (FileNotFoundError, ValueError, TypeError):
+        return None
+
+
+def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
+    """sha256 over the names and bytes of every file the build depends on."""
+    files = [root / name for name in FINGERPRINT_FILES]
+    for folder in FINGERPRINT_FOLDERS:
+        files.extend(p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def check_counts(events: Iterable[Any]) -> tuple[int, int, int, list[str]]:
+    """(passed, warned, failed, names of the failed and warned checks) over a run's Dagster events."""
+    from orchestration.quality.summary import summarise_checks
+
+    summary = summarise_checks(events)
+    names = [f"{c.asset}:{c.check} ({c.status})" for c in summary.checks if c.status != "passed"]
+    return summary.passed, summary.warned, summary.failed, names
+
+
+def trigger_from_tags(tags: dict[str, str] | None) -> str:
+    """How a run started, from the tags Dagster puts on it."""
+    tags = tags or {}
+    if name := tags.get("dagster/sensor_name"):
+        return f"sensor {name}"
+    if name := tags.get("dagster/schedule_name"):
+        return f"schedule {name}"
+    return tags.get("comex/trigger", "dagster")
+
+
+def utc_iso(timestamp: float | None = None) -> str:
+    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC) if timestamp is not None else dt.datetime.now(dt.UTC)
+    return moment.isoformat(timespec="seconds")

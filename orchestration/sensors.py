@@ -1,0 +1,161 @@
+"""Sensors: a refresh when new files settle in the raw drop zone, and the outcome of every run.
+
+`raw_dir_sensor` starts one `refresh` run when the customs files of the raw folder changed,
+have kept the same sizes and mtimes between two evaluations (a copy in progress is waited
+for), and hold at least one file the live warehouse has not ingested yet. It skips while a
+warehouse-writing run is queued or in progress. The two run-status sensors write
+`last_refresh.json` for runs launched by the daemon (the CLI's runner writes its own).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+
+from dagster import (
+    DagsterEventType,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunStatusSensorContext,
+    SensorEvaluationContext,
+    SkipReason,
+    run_status_sensor,
+    sensor,
+)
+
+from orchestration.freshness import not_ingested
+from orchestration.ingestion.sources import discover
+from orchestration.refresh_record import (
+    FINGERPRINT_TAG,
+    RefreshRecord,
+    check_counts,
+    dbt_fingerprint,
+    trigger_from_tags,
+    utc_iso,
+    write_record,
+)
+from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, paths_of_run, resource_config, writer_run_in_progress
+from orchestration.settings import Paths
+
+REFRESH_JOB_NAME = "refresh"  # defined in orchestration.definitions (not imported: it imports us)
+ENV_SENSOR_INTERVAL = "COMEX_SENSOR_INTERVAL"
+DEFAULT_SENSOR_INTERVAL = 60
+
+Snapshot = dict[str, list[int]]  # file name → [size, mtime_ns]
+
+
+def snapshot(paths: Paths) -> Snapshot:
+    """Size and mtime of every customs file of the raw folder."""
+    result: Snapshot = {}
+    for source in discover(paths.raw_dir):
+        stat = source.path.stat()
+        result[source.name] = [stat.st_size, stat.st_mtime_ns]
+    return result
+
+
+def _load_cursor(cursor: str | None) -> tuple[Snapshot | None, Snapshot | None]:
+    """(last seen, last handled) snapshots."""
+    if not cursor:
+        return None, None
+    data = json.loads(cursor)
+    return data.get("seen"), data.get("handled")
+
+
+def _cursor(seen: Snapshot, handled: Snapshot | None) -> str:
+    return json.dumps({"seen": seen, "handled": handled}, sort_keys=True)
+
+
+@sensor(
+    name="raw_dir_sensor",
+    job_name=REFRESH_JOB_NAME,
+    minimum_interval_seconds=int(os.environ.get(ENV_SENSOR_INTERVAL, DEFAULT_SENSOR_INTERVAL)),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="One refresh when new customs files have settled in the raw drop zone.",
+)
+def raw_dir_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
+    paths = Paths.resolve()
+    current = snapshot(paths)
+    seen, handled = _load_cursor(context.cursor)
+    if current == handled:
+        return SkipReason(f"no change in {paths.raw_dir}")
+    if current != seen:
+        context.update_cursor(_cursor(current, handled))
+        return SkipReason(f"{paths.raw_dir} changed; waiting one more evaluation for the files to settle")
+    if run := writer_run_in_progress(context.instance):
+        return SkipReason(f"run {run.run_id} ({run.job_name}) is writing the warehouse; will look again")
+    new_files = not_ingested(paths.raw_dir, paths.warehouse)
+    context.update_cursor(_cursor(current, current))
+    if not new_files:
+        return SkipReason("every customs file of the raw folder is already ingested")
+    key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
+    return RunRequest(
+        run_key=f"raw-{key}",
+        run_config={"resources": resource_config(paths, sample=False)},
+        tags={
+            **WRITER_TAGS,
+            "comex/trigger": "sensor",
+            "comex/new_files": ", ".join(new_files)[:200],
+            FINGERPRINT_TAG: dbt_fingerprint(),
+        },
+    )
+
+
+def record_run_outcome(context: RunStatusSensorContext) -> None:
+    """Write `last_refresh.json` for a finished warehouse-writing run of this instance."""
+    run = context.dagster_run
+    if run.tags.get(WRITER_TAG_KEY) is None:
+        return
+    from orchestration.runner import _root_cause  # late: runner imports the definitions
+
+    paths = paths_of_run(run.run_config)
+    instance = context.instance
+    events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event is not None]
+    passed, warned, failed, failed_names = check_counts(events)
+    failure = next((e for e in events if e.event_type == DagsterEventType.STEP_FAILURE), None)
+    error = _root_cause(failure.step_failure_data.error)[0] if failure and failure.step_failure_data.error else None
+    stats = instance.get_run_stats(run.run_id)
+    start, end = stats.start_time or time.time(), stats.end_time or time.time()
+    write_record(
+        paths.warehouse,
+        RefreshRecord(
+            outcome="success" if run.status == DagsterRunStatus.SUCCESS else "failure",
+            job=run.job_name,
+            trigger=trigger_from_tags(dict(run.tags)),
+            started_at=utc_iso(start),
+            finished_at=utc_iso(end),
+            duration_seconds=round(end - start, 1),
+            run_id=run.run_id,
+            failed_step=failure.step_key if failure else None,
+            error=error,
+            checks_passed=passed,
+            checks_failed=failed,
+            checks_warned=warned,
+            failed_checks=failed_names,
+            dbt_fingerprint=(run.tags.get(FINGERPRINT_TAG) or dbt_fingerprint())
+            if run.status == DagsterRunStatus.SUCCESS
+            else None,
+        ),
+    )
+
+
+@run_status_sensor(
+    name="record_refresh_success",
+    run_status=DagsterRunStatus.SUCCESS,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Records a successful daemon refresh in last_refresh.json (read by `comex status`).",
+)
+def record_refresh_success(context: RunStatusSensorContext) -> None:
+    record_run_outcome(context)
+
+
+@run_status_sensor(
+    name="record_refresh_failure",
+    run_status=DagsterRunStatus.FAILURE,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Records a failed daemon refresh in last_refresh.json (read by `comex status`).",
+)
+def record_refresh_failure(context: RunStatusSensorContext) -> None:
+    record_run_outcome(context)

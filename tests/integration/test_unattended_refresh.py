@@ -1,0 +1,357 @@
+"""Unattended refresh end to end: annual files, a no-op, then a last publication picked up by the sensor.
+
+Two real refreshes in all: the first (2023 + 2024 annual files) and the one the sensor requests
+when the last-publication files (2024Q2..2025Q2, 2024 revised) settle in the drop zone, run while
+another process holds a read-only connection to the live warehouse.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRun,
+    DagsterRunStatus,
+    RunRequest,
+    SkipReason,
+    build_run_status_sensor_context,
+    build_schedule_context,
+    build_sensor_context,
+)
+from dagster._core.utils import make_new_run_id
+
+from orchestration.definitions import defs
+from orchestration.refresh_record import RefreshRecord, read_record
+from orchestration.run_guard import WRITER_TAGS, paths_of_run
+from orchestration.runner import RunOutcome, refresh_log_path, run_refresh
+from orchestration.sample.generator import write_annual_zips, write_last_publication
+from orchestration.schedules import monthly_refresh
+from orchestration.sensors import raw_dir_sensor, record_refresh_success
+from orchestration.settings import ENV_EXPORTS_DIR, ENV_RAW_DIR, ENV_WAREHOUSE, Paths
+
+pytestmark = pytest.mark.integration
+
+COMEX = str(Path(sys.executable).with_name("comex"))
+SCALE = 20_000
+FILE_COLUMNS = (
+    "{'flux': 'VARCHAR', 'trimestre': 'INTEGER', 'annee': 'INTEGER', 'dep': 'VARCHAR', 'reg': 'VARCHAR', "
+    "'a129': 'VARCHAR', 'cpf4': 'VARCHAR', 'pays': 'VARCHAR', 'valeur': 'BIGINT', 'masse': 'BIGINT'}"
+)
+
+READER = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+query = "select count(*), sum(valeur), (select count(*) from raw.vintages) from raw.customs_flows"
+print(json.dumps(con.execute(query).fetchone()), flush=True)
+sys.stdin.readline()
+print(json.dumps(con.execute(query).fetchone()), flush=True)
+"""
+
+
+@dataclass
+class Scenario:
+    paths: Paths
+    env: dict[str, str]
+    last_publication: list[Path]
+    noop: subprocess.CompletedProcess[str]
+    noop_seconds: float
+    exports_unchanged_by_noop: bool
+    log_untouched_by_noop: bool
+    sensor_results: dict[str, RunRequest | SkipReason]
+    request: RunRequest
+    outcome: RunOutcome
+    sensor_run_seconds: float
+    reader_before: list
+    reader_after: list
+    instance: DagsterInstance
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _evaluate(instance: DagsterInstance, cursor: str | None) -> tuple[RunRequest | SkipReason, str | None]:
+    context = build_sensor_context(instance=instance, cursor=cursor, sensor_name=raw_dir_sensor.name)
+    result = raw_dir_sensor(context)
+    return result, context.cursor
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    root = tmp_path_factory.mktemp("unattended")
+    paths = Paths(raw_dir=root / "raw", warehouse=root / "warehouse" / "comex.duckdb", exports_dir=root / "exports")
+    env = {
+        ENV_RAW_DIR: str(paths.raw_dir),
+        ENV_WAREHOUSE: str(paths.warehouse),
+        ENV_EXPORTS_DIR: str(paths.exports_dir),
+    }
+    write_annual_zips(paths.raw_dir, [2023, 2024], scale=SCALE)
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        first = run_refresh(paths)
+        assert first.success, f"{first.failed_step}: {first.error_message}"
+
+        exports_before = _digest(paths.exports_dir)
+        log_mtime = refresh_log_path(paths).stat().st_mtime_ns
+        started = time.perf_counter()
+        noop = subprocess.run(
+            [COMEX, "refresh"], capture_output=True, text=True, env={**os.environ, **env}, timeout=300, check=False
+        )
+        noop_seconds = time.perf_counter() - started
+        exports_unchanged_by_noop = _digest(paths.exports_dir) == exports_before
+        log_untouched_by_noop = refresh_log_path(paths).stat().st_mtime_ns == log_mtime
+
+        (root / "dagster_home").mkdir()
+        instance = DagsterInstance.local_temp(tempdir=str(root / "dagster_home"))
+        results: dict[str, RunRequest | SkipReason] = {}
+        results["first sight"], cursor = _evaluate(instance, None)
+        results["settled, all ingested"], cursor = _evaluate(instance, cursor)
+        results["nothing changed"], cursor = _evaluate(instance, cursor)
+
+        last_publication = write_last_publication(paths.raw_dir, (2025, 2), scale=SCALE, revision=0.1)
+        results["new files"], cursor = _evaluate(instance, cursor)
+        os.utime(last_publication[1], ns=(time.time_ns(), time.time_ns()))  # still being copied
+        results["still changing"], cursor = _evaluate(instance, cursor)
+        busy = DagsterRun(
+            job_name="refresh", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED, tags=WRITER_TAGS
+        )
+        instance.add_run(busy)
+        results["another run writing"], cursor = _evaluate(instance, cursor)
+        results["schedule while busy"] = monthly_refresh(build_schedule_context(instance=instance))
+        instance.delete_run(busy.run_id)
+        request, cursor = _evaluate(instance, cursor)
+        assert isinstance(request, RunRequest), request
+
+        reader = subprocess.Popen(
+            [sys.executable, "-c", READER, str(paths.warehouse)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert reader.stdout is not None and reader.stdin is not None
+        reader_before = json.loads(reader.stdout.readline())
+        started = time.perf_counter()
+        outcome = run_refresh(
+            paths_of_run(request.run_config),
+            instance=instance,
+            job_name=request.job_name or raw_dir_sensor.job_name,
+            tags=request.tags,
+        )
+        sensor_run_seconds = time.perf_counter() - started
+        reader_after = json.loads(reader.communicate("go\n", timeout=60)[0])
+        results["after the run"], cursor = _evaluate(instance, cursor)
+        results["after the run, again"], cursor = _evaluate(instance, cursor)
+
+    print(f"\nno-op refresh: {noop_seconds:.2f} s; sensor-triggered refresh: {sensor_run_seconds:.1f} s")
+    return Scenario(
+        paths=paths,
+        env=env,
+        last_publication=last_publication,
+        noop=noop,
+        noop_seconds=noop_seconds,
+        exports_unchanged_by_noop=exports_unchanged_by_noop,
+        log_untouched_by_noop=log_untouched_by_noop,
+        sensor_results=results,
+        request=request,
+        outcome=outcome,
+        sensor_run_seconds=sensor_run_seconds,
+        reader_before=reader_before,
+        reader_after=reader_after,
+        instance=instance,
+    )
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_noop_refresh_says_nothing_new_quickly_and_changes_nothing(scenario: Scenario) -> None:
+    assert scenario.noop.returncode == 0, scenario.noop.stderr
+    assert "nothing new" in scenario.noop.stderr
+    assert scenario.exports_unchanged_by_noop
+    assert scenario.log_untouched_by_noop, "the fast path must not run the job"
+    assert scenario.noop_seconds < 15  # typically ~1 s; generous for a busy 2-core machine
+
+
+def test_sensor_debounces_skips_while_busy_and_requests_one_refresh(scenario: Scenario) -> None:
+    results = scenario.sensor_results
+    skips = {name: r.skip_message for name, r in results.items() if isinstance(r, SkipReason)}
+    assert "waiting" in skips["first sight"]
+    assert "already ingested" in skips["settled, all ingested"]
+    assert "no change" in skips["nothing changed"]
+    assert "waiting" in skips["new files"]
+    assert "waiting" in skips["still changing"]
+    assert "writing the warehouse" in skips["another run writing"]
+    assert "writing the warehouse" in skips["schedule while busy"]
+    assert "no change" in skips["after the run"] and "no change" in skips["after the run, again"]
+    assert scenario.request.tags["comex/new_files"] == "REGIONAL_CPF4PAYSE.txt, REGIONAL_CPF4PAYSI.txt"
+    assert scenario.request.tags["comex/writer"] == "warehouse"
+    assert paths_of_run(scenario.request.run_config) == scenario.paths
+
+
+def test_sensor_run_supersedes_revised_quarters_and_marks_2025_partial(scenario: Scenario) -> None:
+    assert scenario.outcome.success, f"{scenario.outcome.failed_step}: {scenario.outcome.error_message}"
+    warehouse = scenario.paths.warehouse
+    assert _query(warehouse, "select count(*) from raw.vintages") == [(6,)]
+    for path, flow in zip(scenario.last_publication, ("export", "import"), strict=True):
+        expected = _query(
+            warehouse,
+            f"select dep, sum(valeur) from read_csv('{path}', delim=';', header=false, columns={FILE_COLUMNS}) "
+            "where annee = 2024 and trimestre = 3 group by dep",
+        )
+        marts = _query(
+            warehouse,
+            "select territory_code, value_eur from marts.territory_quarterly_totals "
+            f"where year = 2024 and quarter = 3 and flow = '{flow}' and level = 'departement'",
+        )
+        assert sorted(marts) == sorted(expected)
+        france = _query(
+            warehouse,
+            "select value_eur from marts.territory_quarterly_totals "
+            f"where year = 2024 and quarter = 3 and flow = '{flow}' and level = 'france'",
+        )
+        assert france == [(sum(v for _, v in expected),)]
+    coverage = _query(
+        warehouse,
+        "select distinct year, flow, quarters_covered, is_complete_year from marts.territory_totals order by all",
+    )
+    assert coverage == [
+        (year, flow, quarters, quarters == 4)
+        for year, quarters in ((2023, 4), (2024, 4), (2025, 2))
+        for flow in ("export", "import")
+    ]
+
+
+def test_exports_say_which_quarters_a_year_covers(scenario: Scenario) -> None:
+    exports = scenario.paths.exports_dir
+    with (exports / "territory_totals.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["year"] == "2025"]
+    assert rows and {(r["quarters_covered"], r["is_complete_year"]) for r in rows} == {("2", "false")}
+    manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["periods_covered"]["export"] == {"2023": [1, 2, 3, 4], "2024": [1, 2, 3, 4], "2025": [1, 2]}
+
+
+def test_a_reader_keeps_its_snapshot_while_the_refresh_swaps_the_warehouse(scenario: Scenario) -> None:
+    assert scenario.reader_before == scenario.reader_after  # same snapshot, undisturbed
+    assert scenario.reader_before[2] == 4
+    rows, _total, vintages = _query(
+        scenario.paths.warehouse,
+        "select count(*), sum(valeur), (select count(*) from raw.vintages) from raw.customs_flows",
+    )[0]
+    assert vintages == 6 and rows > scenario.reader_before[0]
+
+
+def test_outcome_is_recorded_and_status_lists_coverage_and_revisions(scenario: Scenario) -> None:
+    record = read_record(scenario.paths.warehouse)
+    assert record is not None and record.success and record.trigger == "sensor" and record.job == "refresh"
+    # Non-blocking checks may fail (e.g. a revision warning); the run succeeded, so none was blocking.
+    assert record.checks_passed > 10 and record.checks_failed + record.checks_warned == len(record.failed_checks)
+
+    # A daemon run is recorded by the run-status sensor from the instance's event log: same facts.
+    run = scenario.instance.get_run_by_id(record.run_id)
+    event = scenario.instance.all_logs(record.run_id, of_type=DagsterEventType.RUN_SUCCESS)[0].dagster_event
+    context = build_run_status_sensor_context(
+        sensor_name="record_refresh_success", dagster_event=event, dagster_instance=scenario.instance, dagster_run=run
+    )
+    record_refresh_success(context)
+    daemon_record = read_record(scenario.paths.warehouse)
+    assert isinstance(daemon_record, RefreshRecord)
+    assert (daemon_record.outcome, daemon_record.run_id, daemon_record.checks_passed, daemon_record.checks_failed) == (
+        "success",
+        record.run_id,
+        record.checks_passed,
+        record.checks_failed,
+    )
+
+    result = subprocess.run(
+        [COMEX, "status"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **scenario.env, "COLUMNS": "220"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "export: 2023Q1–2025Q2 (2025 partial: Q1–Q2)" in out
+    assert "import: 2023Q1–2025Q2 (2025 partial: Q1–Q2)" in out
+    assert "REGIONAL_CPF4PAYSE.txt" in out and "Regional-2023-export.zip" in out
+    assert (
+        "success" in out
+        and f"{record.checks_passed} passed, {record.checks_warned} warned, {record.checks_failed} failed" in out
+    )
+    revised = "quarters revised: " + ", ".join(f"{f} 2024Q{q}" for f in ("export", "import") for q in (2, 3, 4))
+    assert revised in out
+
+
+def test_largest_revision_matches_the_files(scenario: Scenario) -> None:
+    from orchestration.status import load_revisions
+
+    with duckdb.connect(str(scenario.paths.warehouse), read_only=True) as con:
+        revisions = load_revisions(con, top=3)
+    assert sorted(revisions.new_files) == ["REGIONAL_CPF4PAYSE.txt", "REGIONAL_CPF4PAYSI.txt"]
+    top = revisions.largest[0]
+    assert abs(top.change) >= abs(revisions.largest[1].change) > 0
+    flux = "E" if top.flow == "export" else "I"
+    annual = scenario.paths.raw_dir / f"Regional-{top.year}-{top.flow}.zip"
+    last = scenario.paths.raw_dir / f"REGIONAL_CPF4PAYS{flux}.txt"
+    sql = (
+        "select sum(valeur) from raw.customs_flows join raw.vintages using (vintage_id) "
+        f"where file_name = '{{}}' and annee = {top.year} and trimestre = {top.quarter} "
+        f"and code_departement = '{top.departement}'"
+    )
+    assert _query(scenario.paths.warehouse, sql.format(annual.name)) == [(top.before,)]
+    assert _query(scenario.paths.warehouse, sql.format(last.name)) == [(top.after,)]
+
+
+def test_schedule_and_jobs_are_wired(scenario: Scenario) -> None:
+    assert monthly_refresh.cron_schedule == os.environ.get("COMEX_REFRESH_CRON", "0 6 5 * *")
+    request = monthly_refresh(build_schedule_context(instance=scenario.instance))
+    assert isinstance(request, RunRequest)
+    assert monthly_refresh.job_name == "fetch_and_refresh"
+    scheduled = set(defs.resolve_job_def("fetch_and_refresh").graph.node_dict)
+    cli = set(defs.resolve_job_def("refresh").graph.node_dict)
+    assert scheduled - cli == {"fetched_files"}
+    assert defs.resolve_job_def("refresh").tags["comex/writer"] == "warehouse"
+
+
+def test_a_failed_refresh_is_recorded_and_shown_and_leaves_the_warehouse(scenario: Scenario) -> None:
+    """Last in this module: it leaves a failure as the last refresh."""
+    live = scenario.paths.warehouse
+    before = hashlib.sha256(live.read_bytes()).hexdigest()
+    broken = scenario.paths.raw_dir / "Region_2025_Import.txt"
+    broken.write_bytes(b"")
+    try:
+        outcome = run_refresh(scenario.paths)
+    finally:
+        broken.unlink()
+    assert not outcome.success
+    record = read_record(live)
+    assert record is not None and record.outcome == "failure" and record.trigger == "cli"
+    assert record.failed_step == "customs_files"
+    assert record.error == "Region_2025_Import.txt: empty file: no customs rows"
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
+    result = subprocess.run(
+        [COMEX, "status"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **scenario.env, "COLUMNS": "220"},
+        timeout=120,
+        check=False,
+    )
+    assert "failure at" in result.stdout
+    assert "failed step: customs_files: Region_2025_Import.txt: empty file: no customs rows" in result.stdout

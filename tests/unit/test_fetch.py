@@ -1,0 +1,282 @@
+"""`comex fetch` against a real HTTP server on loopback (never the internet)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from orchestration.errors import ComexError
+from orchestration.fetch import FetchError, fetch_all, load_sources, sources_file
+from orchestration.fetch.config import FetchSettings, Kind, Source, SourcesConfig
+from orchestration.fetch.log import FETCH_LOG_NAME
+from orchestration.fetch.runner import STAGING_DIR_NAME
+
+
+def _zip_bytes(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Regional-2024-export/Region_2024_Export.txt", text)
+    return buffer.getvalue()
+
+
+ZIP_BODY = _zip_bytes("E;1;2024;88;13;C20A;2011;DE;1000;20\r\n")
+HTML_PAGE = b"<!DOCTYPE html><html><body>Maintenance en cours</body></html>"
+
+
+class Server:
+    """A loopback HTTP server whose routes the tests set: path -> handler(request) -> None."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_error(404, "Not Found")
+                else:
+                    route(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+
+def send(body: bytes, *, content_type: str = "application/octet-stream", etag: str | None = None) -> Callable:
+    def handler(req: BaseHTTPRequestHandler) -> None:
+        if etag and req.headers.get("If-None-Match") == etag:
+            req.send_response(304)
+            req.end_headers()
+            return
+        req.send_response(200)
+        req.send_header("Content-Type", content_type)
+        req.send_header("Content-Length", str(len(body)))
+        if etag:
+            req.send_header("ETag", etag)
+        req.end_headers()
+        req.wfile.write(body)
+
+    return handler
+
+
+def status(code: int) -> Callable:
+    return lambda req: req.send_error(code)
+
+
+def truncated(req: BaseHTTPRequestHandler) -> None:
+    req.send_response(200)
+    req.send_header("Content-Type", "application/zip")
+    req.send_header("Content-Length", str(len(ZIP_BODY) * 10))
+    req.end_headers()
+    req.wfile.write(ZIP_BODY)
+    req.wfile.flush()
+    req.close_connection = True
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    srv = Server()
+    srv.thread.start()
+    yield srv
+    srv.httpd.shutdown()
+    srv.httpd.server_close()
+
+
+def config(server: Server, *entries: tuple[str, str, Kind], retries: int = 0, timeout: float = 5.0) -> SourcesConfig:
+    sources = tuple(Source(name=f.split(".")[0], url=server.url(p), file=f, kind=k) for p, f, k in entries)
+    return SourcesConfig(Path("sources.toml"), FetchSettings(timeout, retries, 0.01), sources)
+
+
+def state(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, hidden ones included, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_fetch_writes_files_logs_sha256_and_leaves_unchanged_files_alone(server: Server, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    rows = b"E;1;2024;88;13;C20A;2011;DE;1000;20\r\n"
+    server.routes["/annual.zip"] = send(ZIP_BODY, content_type="application/zip", etag='"v1"')
+    server.routes["/last.txt"] = send(rows, content_type="text/plain")
+    cfg = config(
+        server,
+        ("/annual.zip", "Regional-2024-export.zip", Kind.ZIP),
+        ("/last.txt", "REGIONAL_CPF4PAYSE.txt", Kind.TEXT),
+    )
+
+    first = fetch_all(cfg, raw)
+    assert [r.status for r in first.records] == ["new", "new"]
+    assert (raw / "Regional-2024-export.zip").read_bytes() == ZIP_BODY
+    assert (raw / "REGIONAL_CPF4PAYSE.txt").read_bytes() == rows
+    log = [json.loads(line) for line in (raw / FETCH_LOG_NAME).read_text(encoding="utf-8").splitlines()]
+    assert [(e["file"], e["sha256"], e["size"]) for e in log] == [
+        ("Regional-2024-export.zip", hashlib.sha256(ZIP_BODY).hexdigest(), len(ZIP_BODY)),
+        ("REGIONAL_CPF4PAYSE.txt", hashlib.sha256(rows).hexdigest(), len(rows)),
+    ]
+    assert not (raw / STAGING_DIR_NAME).exists()
+
+    mtime = (raw / "REGIONAL_CPF4PAYSE.txt").stat().st_mtime_ns
+    second = fetch_all(cfg, raw)
+    assert [r.status for r in second.records] == ["unchanged", "unchanged"]
+    assert server.hits["/annual.zip"] == 2  # the second request was answered 304 Not Modified
+    assert (raw / "REGIONAL_CPF4PAYSE.txt").stat().st_mtime_ns == mtime  # same content: not replaced
+
+    server.routes["/last.txt"] = send(rows * 2, content_type="text/plain")
+    third = fetch_all(cfg, raw)
+    assert [r.status for r in third.records] == ["unchanged", "updated"]
+    assert (raw / "REGIONAL_CPF4PAYSE.txt").read_bytes() == rows * 2
+    assert len((raw / FETCH_LOG_NAME).read_text(encoding="utf-8").splitlines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("route", "kind", "message"),
+    [
+        (send(HTML_PAGE, content_type="text/html; charset=utf-8"), Kind.ZIP, "sent an HTML page (text/html"),
+        (send(HTML_PAGE, content_type="application/octet-stream"), Kind.TEXT, "sent an HTML page, not the data file"),
+        (send(b"PK but not a zip", content_type="application/zip"), Kind.ZIP, "not a zip archive"),
+        (status(404), Kind.ZIP, "HTTP 404 Not Found"),
+        (truncated, Kind.ZIP, "truncated download"),
+        (status(500), Kind.ZIP, "HTTP 500 Internal Server Error after 3 attempts"),
+    ],
+    ids=["html-content-type", "html-body", "not-a-zip", "404", "truncated", "server-error"],
+)
+def test_a_bad_download_is_one_line_and_leaves_the_raw_dir_as_it_was(
+    server: Server, tmp_path: Path, route: Callable, kind: Kind, message: str
+) -> None:
+    raw = tmp_path / "raw"
+    server.routes["/good.zip"] = send(ZIP_BODY, content_type="application/zip")
+    good = config(server, ("/good.zip", "Regional-2023-export.zip", Kind.ZIP))
+    fetch_all(good, raw)
+    before = state(raw)
+
+    server.routes["/good.zip"] = send(_zip_bytes("new content"), content_type="application/zip")
+    server.routes["/bad"] = route
+    cfg = config(
+        server, ("/good.zip", "Regional-2023-export.zip", Kind.ZIP), ("/bad", "REGIONAL_CPF4PAYSE.zip", kind), retries=2
+    )
+    with pytest.raises(FetchError) as caught:
+        fetch_all(cfg, raw)
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith("REGIONAL_CPF4PAYSE.zip: ") and message in text and server.url("/bad") in text
+    assert state(raw) == before  # the good file was not moved in either: all or nothing
+
+
+def test_transient_errors_are_retried_with_backoff(server: Server, tmp_path: Path) -> None:
+    failures = iter([503, 503])
+
+    def flaky(req: BaseHTTPRequestHandler) -> None:
+        code = next(failures, None)
+        if code:
+            req.send_error(code)
+        else:
+            send(ZIP_BODY, content_type="application/zip")(req)
+
+    server.routes["/flaky.zip"] = flaky
+    waits: list[float] = []
+    cfg = config(server, ("/flaky.zip", "Regional-2024-import.zip", Kind.ZIP), retries=3)
+    report = fetch_all(cfg, tmp_path, sleep=waits.append)
+    assert report.changed == ["Regional-2024-import.zip"]
+    assert waits == [0.01, 0.02]
+    assert server.hits["/flaky.zip"] == 3
+
+
+def test_a_silent_server_times_out(server: Server, tmp_path: Path) -> None:
+    def silent(req: BaseHTTPRequestHandler) -> None:
+        time.sleep(1.5)
+        send(ZIP_BODY)(req)
+
+    server.routes["/slow.zip"] = silent
+    cfg = config(server, ("/slow.zip", "Regional-2024-import.zip", Kind.ZIP), timeout=0.3)
+    with pytest.raises(FetchError, match="timed out"):
+        fetch_all(cfg, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_sources_file_is_valid_and_placeholders_are_refused(tmp_path: Path) -> None:
+    cfg = load_sources(sources_file())
+    files = {s.file for s in cfg.sources}
+    assert {"Regional-2024-export.zip", "REGIONAL_CPF4PAYSE.txt", "liste-ti-com2023-20240704.csv"} <= files
+    assert all(s.description for s in cfg.sources)
+    if any(s.is_placeholder for s in cfg.sources):
+        with pytest.raises(ComexError, match="placeholder URL"):
+            fetch_all(cfg, tmp_path)
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_comex_fetch_cli_reports_one_clear_line(server: Server, tmp_path: Path) -> None:
+    server.routes["/ti.csv"] = send(
+        b"insee_com,lib_com,id_ti,lib_ti\r\n88160,Epinal,TI1,Epinal\r\n", content_type="text/csv"
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "[settings]\nretries = 0\n\n"
+        f'[[source]]\nname = "ti"\nurl = "{server.url("/ti.csv")}"\nfile = "liste-ti-com2023-20240704.csv"\n'
+        'kind = "csv"\n\n'
+        f'[[source]]\nname = "gone"\nurl = "{server.url("/gone.zip")}"\nfile = "Regional-2022-export.zip"\n',
+        encoding="utf-8",
+    )
+    comex = str(Path(sys.executable).with_name("comex"))
+    env = {**os.environ, "COMEX_RAW_DIR": str(tmp_path / "raw"), "COLUMNS": "200"}
+    failed = subprocess.run(
+        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert failed.returncode == 1
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: fetch failed: Regional-2022-export.zip: HTTP 404 Not Found ({server.url('/gone.zip')})"
+    ], failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert not (tmp_path / "raw" / "liste-ti-com2023-20240704.csv").exists()
+
+    sources.write_text(sources.read_text(encoding="utf-8").split('[[source]]\nname = "gone"')[0], encoding="utf-8")
+    ok = subprocess.run(
+        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "1 new or updated (liste-ti-com2023-20240704.csv)" in ok.stderr
+    assert (tmp_path / "raw" / "liste-ti-com2023-20240704.csv").read_bytes().startswith(b"insee_com,")
+
+
+def test_fetched_files_asset_fetches_inside_a_dagster_run(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster import materialize
+
+    from orchestration.assets.fetch import fetched_files
+    from orchestration.resources import ComexResource
+
+    server.routes["/annual.zip"] = send(ZIP_BODY, content_type="application/zip")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nname = "annual"\nurl = "{server.url("/annual.zip")}"\nfile = "Regional-2024-export.zip"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMEX_SOURCES", str(sources))
+    comex = ComexResource(
+        raw_dir=str(tmp_path / "raw"), warehouse=str(tmp_path / "w" / "comex.duckdb"), exports_dir=str(tmp_path / "e")
+    )
+    result = materialize([fetched_files], resources={"comex": comex})
+    assert result.success
+    assert (tmp_path / "raw" / "Regional-2024-export.zip").read_bytes() == ZIP_BODY
+    metadata = result.asset_materializations_for_node("fetched_files")[0].metadata
+    assert metadata["changed_files"].value == 1

@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt bench docs dagster lock clean
+.PHONY: help setup run test lint fmt bench docs dagster lock clean browser fiches
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,8 +27,14 @@ setup: $(STAMP) ## Create .venv/ and install the locked dependencies
 run: setup ## Refresh the warehouse and exports from the bundled sample
 	$(BIN)/comex refresh --sample
 
-test: setup ## Run the whole test suite (pytest drives dbt build and the Dagster job)
+test: setup browser ## Run the whole test suite (pytest drives dbt build and the Dagster job)
 	$(BIN)/pytest
+
+browser: ## Install headless Chromium for the fiche browser tests (Debian package, no browser download)
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+fiches: setup ## Render every fiche (départements, régions, France) of the latest year into fiches/
+	$(BIN)/comex fiche --all
 
 lint: setup ## ruff + sqlfluff
 	$(BIN)/ruff check orchestration tests scripts

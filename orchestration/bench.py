@@ -157,6 +157,96 @@ def bench_refresh(raw: Path, repeat: int) -> dict:
     return {"refresh": full, "refresh_noop": noop}
 
 
+def bench_fiches(raw: Path, repeat: int, year: int) -> dict:
+    """`comex fiche --all`: every département, région and France of a year, plus the index (CLI start-up included)."""
+    refreshed = BENCH_DIR / "work-refresh"
+    exports = refreshed / "exports"
+    comex = str(Path(sys.executable).with_name("comex"))
+    if not (exports / "manifest.json").is_file():  # untimed: the exports the fiches are built from
+        _fresh(refreshed)
+        env = {"COMEX_WAREHOUSE": str(refreshed / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(exports)}
+        _run_child([comex, "refresh", "--raw-dir", str(raw)], env)
+    out = BENCH_DIR / "work-fiches"
+    args = [comex, "fiche", "--all", "--year", str(year), "--exports-dir", str(exports), "--out", str(out)]
+    return {"fiches": _measure("comex fiche --all (every territory + index)", args, repeat, setup=lambda: _fresh(out))}
+
+
+_QUALITY = """
+import json, sys, time
+from pathlib import Path
+import duckdb
+started = time.perf_counter()
+from orchestration.quality import context as qc
+qc.gx_module()
+timings = {"gx_import": time.perf_counter() - started}
+from orchestration.quality import exports_suite, marts_suite, raw_suite, revisions
+from orchestration.quality.settings import QualitySettings
+warehouse, exports, root = (Path(a) for a in sys.argv[1:4])
+started = time.perf_counter()
+ctx = qc.quality_context(root, "bench")
+settings = QualitySettings.from_env()
+timings["gx_context"] = time.perf_counter() - started
+stages = {
+    "raw": lambda con: [raw_suite.schema_suite(con), raw_suite.periods_suite(con, 0), raw_suite.coverage_suite(con),
+                        raw_suite.codes_suite(con, 0), raw_suite.rejected_suite(con, 0, settings),
+                        revisions.revisions_suite(con, 0, settings)],
+    "marts": lambda con: [build(con, settings) for build in marts_suite.MART_SUITES.values()],
+    "exports": lambda con: [exports_suite.columns_suite(con, exports), exports_suite.files_suite(con, exports)],
+}
+for stage, build in stages.items():
+    started = time.perf_counter()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        specs = build(con)
+    timings[f"{stage}_frames"] = time.perf_counter() - started
+    started = time.perf_counter()
+    outcomes = [ctx.validate(spec) for spec in specs]
+    timings[f"{stage}_validate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    ctx.publish_docs()
+    timings[f"{stage}_docs"] = time.perf_counter() - started
+    assert all(o.success for o in outcomes), [f.as_dict() for o in outcomes for f in o.failures]
+print(json.dumps(timings))
+"""
+
+
+def bench_quality(raw: Path, repeat: int) -> dict:
+    """The GX checks alone (DuckDB frames, validation, Data Docs) on the full-scale refreshed warehouse.
+
+    All vintages count as new (the refresh of a new year). GX's import is timed apart: it is paid
+    once per process (`comex refresh` runs one).
+    """
+    refreshed = BENCH_DIR / "work-refresh"
+    warehouse, exports = refreshed / "w" / "comex.duckdb", refreshed / "exports"
+    if not (exports / "manifest.json").is_file():  # untimed: the warehouse and exports to check
+        _fresh(refreshed)
+        env = {"COMEX_WAREHOUSE": str(warehouse), "COMEX_EXPORTS_DIR": str(exports)}
+        _run_child([str(Path(sys.executable).with_name("comex")), "refresh", "--raw-dir", str(raw)], env)
+    root = BENCH_DIR / "work-quality"
+    _fresh(root)
+    runs, peak = [], 0.0
+    for _ in range(repeat):
+        elapsed, rss, out = _run_child([sys.executable, "-c", _QUALITY, str(warehouse), str(exports), str(root)])
+        timings = json.loads(out.strip().splitlines()[-1])
+        timings["wall"] = elapsed
+        runs.append(timings)
+        peak = max(peak, rss)
+
+    def measure(name: str, keys: list[str]) -> Measure:
+        return Measure(name, [sum(r[k] for k in keys) for r in runs], peak)
+
+    stages = ("raw", "marts", "exports")
+    return {
+        "quality_import": measure("import great_expectations (once per process)", ["gx_import"]),
+        "quality_frames": measure("quality: DuckDB frames (3 stages)", [f"{s}_frames" for s in stages]),
+        "quality_validate": measure("quality: GX validation (14 suites)", [f"{s}_validate" for s in stages]),
+        "quality_docs": measure("quality: Data Docs rendering", [f"{s}_docs" for s in stages]),
+        "quality_checks": measure(
+            "quality checks, import excluded",
+            ["gx_context", *(f"{s}_{p}" for s in stages for p in ("frames", "validate", "docs"))],
+        ),
+    }
+
+
 def _line(measure: Measure, baseline: Measure | None = None, rows: int | None = None) -> str:
     runs = ", ".join(f"{s:.2f}" for s in measure.seconds)
     text = (
@@ -174,10 +264,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--scale", type=int, default=4_000_000, help="rows per year, both flows")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=["ingestion", "dbt", "refresh"], action="append")
+    parser.add_argument("--only", choices=["ingestion", "dbt", "refresh", "fiches", "quality"], action="append")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
-    only = set(args.only or ["ingestion", "dbt", "refresh"])
+    only = set(args.only or ["ingestion", "dbt", "refresh", "fiches", "quality"])
 
     raw = prepare_data(args.year, args.scale)
     print(f"data: {raw} ({sum(p.stat().st_size for p in raw.glob('*.zip')) / MiB:.0f} MiB zipped); "
@@ -201,6 +291,21 @@ def main(argv: list[str] | None = None) -> None:
         print(_line(refresh["refresh"], baseline if isinstance(baseline, Measure) else None))
         print(_line(refresh["refresh_noop"]))
         print("  budget: full refresh of one full-scale year ≤ 20 s; peak RSS ≤ 2048 MiB")
+    if "fiches" in only:
+        fiches = bench_fiches(raw, args.repeat, args.year)
+        results.update(fiches)
+        print(_line(fiches["fiches"]))
+        print("  budget: every fiche of one year (≈120 pages) ≤ 30 s")
+    if "quality" in only:
+        quality = bench_quality(raw, args.repeat)
+        results.update(quality)
+        for key in ("quality_import", "quality_frames", "quality_validate", "quality_docs", "quality_checks"):
+            print(_line(quality[key]))
+        refresh_measure = results.get("refresh")
+        if isinstance(refresh_measure, Measure):
+            share = quality["quality_checks"].median / refresh_measure.median
+            print(f"  checks = {share:.0%} of the refresh median (GX import excluded)")
+        print("  budget: all checks on one full-scale year ≤ 25 % of the refresh time")
     if args.json:
         payload = {k: (v.__dict__ | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
         args.json.write_text(json.dumps(payload, indent=2))

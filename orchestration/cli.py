@@ -70,26 +70,214 @@ def refresh(
     warehouse: WarehouseOption = None,
     exports_dir: ExportsDirOption = None,
     verbose: VerboseOption = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Run the whole job even when no file is new and the dbt project is unchanged."),
+    ] = False,
 ) -> None:
     """Ingest new customs files, rebuild and test the marts, and publish the export tables.
 
     Runs the same Dagster job as the monthly schedule, in this process. The live warehouse and
-    exports are replaced only if every step and blocking check passes.
+    exports are replaced only if every step and blocking check passes. When every customs file
+    is already ingested and the dbt project is unchanged since the last successful refresh, it
+    says "nothing new" and stops at once (--force runs the job anyway).
     """
+    paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
+    if not force and _nothing_new(paths):
+        return
+
     from orchestration.console import console
     from orchestration.runner import run_refresh
 
-    paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
     console.print(f"[bold]comex refresh[/bold]  raw: {paths.raw_dir}  →  warehouse: {paths.warehouse}")
     try:
         outcome = run_refresh(paths, sample=sample)
     except Exception as exc:  # an unexpected failure outside any step: still one line
         _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+    for line in outcome.quality_lines:
+        console.print(line, markup=False)
     if not outcome.success:
         where = f" (step {outcome.failed_step})" if outcome.failed_step else ""
         _fail(f"refresh failed{where}: {outcome.error_message}", outcome.error_detail, verbose)
     console.print(
         f"[green]done[/green] in {outcome.seconds:.1f} s — warehouse {paths.warehouse}, exports in {paths.exports_dir}"
+    )
+
+
+def _nothing_new(paths: Paths) -> bool:
+    """The fast path: True (and says so) when a refresh would change nothing. No Dagster import."""
+    from rich.console import Console
+
+    from orchestration.freshness import check_freshness
+
+    verdict = check_freshness(paths)
+    if not verdict.up_to_date:
+        Console(stderr=True, highlight=False).print(f"[dim]refreshing: {verdict.reason}[/dim]")
+    else:
+        Console(stderr=True, highlight=False).print(
+            f"[green]nothing new[/green]: {verdict.reason} — warehouse {paths.warehouse} (--force rebuilds anyway)"
+        )
+    return verdict.up_to_date
+
+
+@app.command()
+def export(
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.")] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", "-l", help="Only this level: departement, region or france.")
+    ] = None,
+    territory: Annotated[
+        str | None, typer.Option("--territory", "-t", help="Only this DGDDI code (88, 9A; région 13; FR).")
+    ] = None,
+    csv_dialect: Annotated[
+        str, typer.Option("--csv-dialect", help="standard (',' and '.') or fr (';', decimal comma, UTF-8 BOM).")
+    ] = "standard",
+    packs: Annotated[
+        bool, typer.Option("--packs", help="Also write exports/territories/<level>-<code>/ (CSV rows per territory).")
+    ] = False,
+    raw_dir: RawDirOption = None,
+    warehouse: WarehouseOption = None,
+    exports_dir: ExportsDirOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Re-export the contract tables from the existing warehouse (read-only), without a refresh.
+
+    Writes aside and swaps the whole set in atomically, with its manifest and data dictionary;
+    a filtered export is partial and its manifest says so. The ANCT Territoires d'industrie list
+    is read from the raw folder (liste-ti-com*.csv) when present.
+    """
+    from rich.console import Console
+
+    from orchestration.errors import ComexError
+    from orchestration.exports.dialects import dialect as csv_dialect_named
+    from orchestration.exports.exporter import ExportOptions, reexport
+    from orchestration.exports.writer import LEVELS, ExportFilters
+
+    if level is not None and level not in LEVELS:
+        _fail(f"--level must be one of {', '.join(LEVELS)} (got {level!r})", None, verbose)
+    paths = Paths.resolve(raw_dir, warehouse, exports_dir)
+    try:
+        options = ExportOptions(ExportFilters(year, level, territory), csv_dialect_named(csv_dialect), packs)
+        export_set, published = reexport(paths, options)
+    except (ComexError, ValueError) as exc:
+        _fail(f"export failed: {exc}", traceback.format_exc(), verbose)
+    except Exception as exc:
+        _fail(f"export failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+    console = Console(stderr=True, highlight=False)
+    rows = ", ".join(f"{f.table} {f.rows:,}" for f in export_set.files if f.format == "csv")
+    state = "unchanged" if published.unchanged else f"{len(published.moved)} file(s) replaced"
+    console.print(f"[green]done[/green] {rows} — {state} in {paths.exports_dir}")
+    if not export_set.industry_present:
+        console.print(f"[yellow]note:[/yellow] {export_set.manifest['industry_territories']['note']}")
+
+
+@app.command()
+def fetch(
+    raw_dir: RawDirOption = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", help="Sources file (env COMEX_SOURCES; default sources.toml).", show_default=False),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Download the files listed in sources.toml into the raw folder.
+
+    All or nothing: a file is moved into place only when every download completed and checked
+    (no HTML error page, no truncated body); a file whose content is unchanged is left alone.
+    Each fetch is logged with its sha256 in <raw-dir>/.fetch-log.jsonl.
+    """
+    from rich.console import Console
+
+    from orchestration.errors import ComexError
+    from orchestration.fetch import fetch_all, load_sources, sources_file
+    from orchestration.fetch.progress import RichReporter
+
+    console = Console(stderr=True, highlight=False)
+    paths = Paths.resolve(raw_dir)
+    try:
+        config = load_sources(sources_file(sources))
+        console.print(f"[bold]comex fetch[/bold]  {config.path.name} ({len(config.sources)} sources) → {paths.raw_dir}")
+        with RichReporter(console) as reporter:
+            report = fetch_all(config, paths.raw_dir, reporter=reporter)
+    except ComexError as exc:
+        _fail(f"fetch failed: {exc}", traceback.format_exc(), verbose)
+    except Exception as exc:
+        _fail(f"fetch failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+    changed = report.changed
+    console.print(
+        f"[green]done[/green]: {len(changed)} new or updated ({', '.join(changed) or 'none'}), "
+        f"{len(report.files('unchanged'))} unchanged"
+    )
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOption = None,
+    top: Annotated[int, typer.Option("--top", help="How many of the largest revisions to list.")] = 10,
+) -> None:
+    """What the warehouse holds: vintages, periods per flow (partial years), last refresh, last revisions."""
+    from rich.console import Console
+
+    from orchestration.status import render
+
+    paths = Paths.resolve(warehouse=warehouse)
+    if not render(Console(highlight=False), paths.warehouse, top=top):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def fiche(
+    territory: Annotated[
+        str | None, typer.Option("--territory", "-t", help="DGDDI code: département 88, 9A; région 13.")
+    ] = None,
+    level: Annotated[str, typer.Option("--level", "-l", help="departement, region or france.")] = "departement",
+    all_territories: Annotated[
+        bool, typer.Option("--all", help="Every département, région and France, plus an index page.")
+    ] = False,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Year of data (default: the latest in the exports).")
+    ] = None,
+    exports_dir: ExportsDirOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default fiches/).", show_default=False)
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print each page to PDF with headless Chromium (slow with --all).")
+    ] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Render fiches (offline HTML pages with charts) from the export tables only.
+
+    Pages land in <out>/<year>/<level>-<code>.html with shared assets in <out>/assets/.
+    """
+    from orchestration.console import console
+    from orchestration.fiches.build import FicheRequestError, build_fiches
+    from orchestration.fiches.data import ExportsMissingError
+    from orchestration.fiches.render import DEFAULT_FICHES_DIR
+
+    paths = Paths.resolve(exports_dir=exports_dir)
+    out_dir = out.expanduser().resolve() if out else DEFAULT_FICHES_DIR
+    try:
+        result = build_fiches(
+            paths.exports_dir, out_dir, year=year, level=level, territory=territory, all_territories=all_territories
+        )
+    except (FicheRequestError, ExportsMissingError) as exc:
+        _fail(str(exc), None, verbose)
+    except Exception as exc:
+        _fail(f"fiche rendering failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+    where = result.index if result.index else result.pages[0].path
+    if pdf:
+        from orchestration.fiches.browser import BrowserNotFoundError, print_pdf
+
+        try:
+            for page in result.pages:
+                run = print_pdf(page.path.as_uri(), page.path.with_suffix(".pdf"))
+                if run.returncode != 0:
+                    _fail(f"PDF printing failed for {page.path}", run.stderr[-2000:], verbose)
+        except BrowserNotFoundError as exc:
+            _fail(str(exc), None, verbose)
+    console.print(
+        f"[green]done[/green] {len(result.pages)} fiche(s) for {result.year} in {result.seconds:.1f} s — {where}"
     )
 
 

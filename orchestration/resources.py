@@ -8,6 +8,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from orchestration import warehouse
+from orchestration.exports import publication
 from orchestration.settings import Paths
 
 
@@ -43,6 +44,12 @@ class ComexResource(ConfigurableResource):
         stack = contextlib.ExitStack()
         stack.enter_context(warehouse.writer_lock(paths.warehouse))
         self._stack = stack
+        try:
+            stack.enter_context(publication.exports_lock(paths.exports_dir))
+        except Exception:
+            stack.close()
+            raise
+        publication.recover(paths.exports_dir)  # roll forward a publication a kill interrupted
         warehouse.start_working_copy(paths.warehouse)
         self._reset_staging_exports()
 

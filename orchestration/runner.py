@@ -10,6 +10,15 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from orchestration.definitions import REFRESH_JOB_NAME, defs
+from orchestration.refresh_record import (
+    RefreshRecord,
+    check_counts,
+    dbt_fingerprint,
+    trigger_from_tags,
+    utc_iso,
+    write_record,
+)
+from orchestration.run_guard import resource_config
 from orchestration.settings import Paths
 
 
@@ -23,19 +32,7 @@ class RunOutcome:
     error_message: str | None = None
     error_detail: str | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)
-
-
-def resource_config(paths: Paths, *, sample: bool) -> dict:
-    return {
-        "comex": {
-            "config": {
-                "raw_dir": str(paths.raw_dir),
-                "warehouse": str(paths.warehouse),
-                "exports_dir": str(paths.exports_dir),
-                "sample": sample,
-            }
-        }
-    }
+    quality_lines: list[str] = field(default_factory=list)  # checks passed/warned/failed, with evidence
 
 
 def refresh_log_path(paths: Paths) -> Path:
@@ -43,35 +40,69 @@ def refresh_log_path(paths: Paths) -> Path:
     return paths.warehouse.parent / "logs" / "last_refresh.log"
 
 
-def run_refresh(paths: Paths, *, sample: bool = False, instance: DagsterInstance | None = None) -> RunOutcome:
+def run_refresh(
+    paths: Paths,
+    *,
+    sample: bool = False,
+    instance: DagsterInstance | None = None,
+    job_name: str = REFRESH_JOB_NAME,
+    tags: dict[str, str] | None = None,
+) -> RunOutcome:
     """Execute the refresh job in this process; never raises for a failed step.
 
-    dbt's own output (which dagster-dbt echoes on stdout) goes to `refresh_log_path`.
+    dbt's own output (which dagster-dbt echoes on stdout) goes to `refresh_log_path`; the
+    outcome is recorded in `last_refresh.json` next to the warehouse (`comex status`).
     """
-    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    job = defs.resolve_job_def(job_name)
+    fingerprint = dbt_fingerprint()
+    started_at = time.time()
     started = time.perf_counter()
     log_path = refresh_log_path(paths)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with (
         log_path.open("w", encoding="utf-8") as log_file,
         contextlib.redirect_stdout(log_file),
-        instance or DagsterInstance.ephemeral() as dagster_instance,
+        contextlib.nullcontext(instance) if instance else DagsterInstance.ephemeral() as dagster_instance,
     ):
         result = job.execute_in_process(
             run_config={"resources": resource_config(paths, sample=sample), "loggers": {"comex_console": {}}},
             instance=dagster_instance,
             raise_on_error=False,
+            tags=tags,
         )
         outcome = summarise(result, time.perf_counter() - started)
         for stats in dagster_instance.get_run_step_stats(result.run_id):
             if stats.start_time is not None and stats.end_time is not None:
                 outcome.step_seconds[stats.step_key] = stats.end_time - stats.start_time
+    passed, warned, failed, failed_names = check_counts(result.all_events)
+    write_record(
+        paths.warehouse,
+        RefreshRecord(
+            outcome="success" if outcome.success else "failure",
+            job=job_name,
+            trigger=trigger_from_tags(tags) if tags else "cli",
+            started_at=utc_iso(started_at),
+            finished_at=utc_iso(),
+            duration_seconds=round(outcome.seconds, 1),
+            run_id=result.run_id,
+            failed_step=outcome.failed_step,
+            error=outcome.error_message,
+            checks_passed=passed,
+            checks_failed=failed,
+            checks_warned=warned,
+            failed_checks=failed_names,
+            dbt_fingerprint=fingerprint if outcome.success else None,
+        ),
+    )
     return outcome
 
 
 def summarise(result: ExecuteInProcessResult, seconds: float) -> RunOutcome:
     """The first failure: its step and message."""
     outcome = RunOutcome(success=result.success, seconds=seconds)
+    from orchestration.quality.summary import summarise_checks, summary_lines
+
+    outcome.quality_lines = summary_lines(summarise_checks(result.all_events))
     for event in result.all_events:
         step = event.step_key or ""
         if event.event_type == DagsterEventType.STEP_FAILURE and outcome.failed_step is None:
@@ -93,6 +124,8 @@ def _root_cause(error: object) -> tuple[str, str]:
         innermost = innermost.cause
     lines = [line.strip() for line in getattr(innermost, "message", str(innermost)).splitlines() if line.strip()]
     line = lines[0] if lines else "unknown error"
+    if line.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed …:" then the checks
+        line = " ".join([line, *lines[1:4]])
     module_prefix = f"{getattr(innermost, 'cls_name', '')}: "
     if "." in line.split(":", 1)[0] and ": " in line:  # "package.module.Error: message"
         line = line.split(": ", 1)[1] if not line.startswith(module_prefix) else line

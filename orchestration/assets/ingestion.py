@@ -4,6 +4,7 @@ import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from orchestration import warehouse
+from orchestration.assets.fetch import FETCHED_FILES_KEY
 from orchestration.errors import ComexError
 from orchestration.ingestion.loader import ingest_drop_zone
 from orchestration.resources import ComexResource
@@ -14,6 +15,7 @@ CUSTOMS_FILES_KEY = "customs_files"
 @asset(
     name=CUSTOMS_FILES_KEY,
     group_name="ingestion",
+    deps=[FETCHED_FILES_KEY],  # only selected in the scheduled fetch_and_refresh job
     kinds={"duckdb", "python"},
     description=(
         "DGDDI regional customs files of the raw drop zone, validated row by row and loaded into "

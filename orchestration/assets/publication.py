@@ -2,8 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from orchestration import warehouse
-from orchestration.exports.writer import publish_exports
+from orchestration.exports.publication import publish
 from orchestration.resources import ComexResource
 
 
@@ -12,21 +11,26 @@ from orchestration.resources import ComexResource
     deps=["export_tables"],
     description=(
         "Publication: the run's working warehouse replaces the live one and the staged exports "
-        "replace the published ones. Reached only when every upstream asset and blocking check passed."
+        "replace the published ones, under a journal that a killed run rolls forward "
+        "(orchestration/exports/publication.py). Reached only when every upstream asset and "
+        "blocking check passed."
     ),
 )
 def published_refresh(context: AssetExecutionContext, comex: ComexResource) -> MaterializeResult:
     paths = comex.paths
-    warehouse.publish(comex.working_warehouse, paths.warehouse)
-    published = publish_exports(comex.staging_exports_dir, paths.exports_dir)
-    if published:
-        context.log.info(f"published {paths.warehouse} and {len(published)} export files in {paths.exports_dir}")
-    else:
+    result = publish(paths.exports_dir, working_warehouse=comex.working_warehouse, live_warehouse=paths.warehouse)
+    if result.unchanged:
         context.log.info(f"published {paths.warehouse}; exports unchanged in {paths.exports_dir}")
+    else:
+        context.log.info(
+            f"published {paths.warehouse}; {len(result.moved)} export files replaced, "
+            f"{len(result.removed)} removed in {paths.exports_dir}"
+        )
     return MaterializeResult(
         metadata={
             "warehouse": MetadataValue.path(str(paths.warehouse)),
             "exports_dir": MetadataValue.path(str(paths.exports_dir)),
-            "export_files": len(published),
+            "export_files": len(result.moved),
+            "export_files_removed": len(result.removed),
         }
     )

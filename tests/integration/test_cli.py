@@ -36,7 +36,7 @@ def test_help_reads_well() -> None:
 def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    write_txt(raw / "Region_2024_Export.txt", [row(), row(pays="BE")])
+    write_txt(raw / "extract-2024.txt", [row(), row(pays="BE")])
     env = {
         "COMEX_RAW_DIR": str(raw),
         "COMEX_WAREHOUSE": str(tmp_path / "w" / "comex.duckdb"),
@@ -47,12 +47,12 @@ def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> N
     live = tmp_path / "w" / "comex.duckdb"
     before = hashlib.sha256(live.read_bytes()).hexdigest()
 
-    (raw / "Region_2024_Import.txt").write_bytes(b"")
+    (raw / "extract-2024-bis.txt").write_bytes(b"")
     failed = _comex("refresh", env=env)
     assert failed.returncode == 1
     error_lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert error_lines == [
-        "error: refresh failed (step customs_files): Region_2024_Import.txt: empty file: no customs rows"
+        "error: refresh failed (step customs_files): extract-2024-bis.txt: empty file: no customs rows"
     ]
     assert "Traceback" not in failed.stderr
     assert hashlib.sha256(live.read_bytes()).hexdigest() == before

@@ -11,7 +11,7 @@ import pytest
 
 from orchestration import warehouse
 from orchestration.definitions import REFRESH_JOB_NAME, defs
-from orchestration.exports.contract import EXPORT_TABLES
+from orchestration.exports.contract import MART_TABLES
 from orchestration.runner import RunOutcome, run_refresh
 from orchestration.settings import Paths
 
@@ -29,7 +29,7 @@ def test_definitions_load_with_the_expected_graph() -> None:
     staging = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "staging/stg_customs__flows")
     assert "customs_files" in {k.to_user_string() for k in graph.get(staging).parent_keys}
     exports = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "export_tables")
-    assert {f"marts/{t.name}" for t in EXPORT_TABLES} <= {k.to_user_string() for k in graph.get(exports).parent_keys}
+    assert {f"marts/{t.mart}" for t in MART_TABLES} <= {k.to_user_string() for k in graph.get(exports).parent_keys}
     dbt_checks = [c for c in graph.asset_check_keys if c.asset_key.to_user_string().startswith("marts/")]
     assert len(dbt_checks) >= 10, "dbt tests on the marts are Dagster asset checks"
     assert defs.resolve_job_def(REFRESH_JOB_NAME) is not None
@@ -42,7 +42,7 @@ def test_sample_refresh_publishes_warehouse_and_exports(sample_refresh: tuple[Pa
         assert con.execute("select count(*) from raw.vintages").fetchone() == (4,)
         assert con.execute("select count(*) from raw.customs_flows").fetchone() == (300_000,)
         assert con.execute("select count(*) from marts.territory_totals where year = 2024").fetchone()[0] > 200
-    for table in EXPORT_TABLES:
+    for table in MART_TABLES:
         assert (paths.exports_dir / f"{table.name}.csv").stat().st_size > 0
         assert (paths.exports_dir / f"{table.name}.parquet").stat().st_size > 0
     manifest = json.loads((paths.exports_dir / "manifest.json").read_text(encoding="utf-8"))

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE_DIR = Path("/work/shared/reference")
+#: The shared reference folder sits beside the repository (../shared/reference).
+DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
 
 def _codes(text: str) -> frozenset[str]:

@@ -60,4 +60,5 @@ lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --universal -q -o requirements.lock
 
 clean: ## Remove generated files (keeps the bundled sample)
-	rm -rf target logs data/warehouse exports/*.csv exports/*.parquet .pytest_cache
+	rm -rf target logs data/warehouse data/bench fiches .pytest_cache .tmp_dagster_home_*
+	find exports -mindepth 1 -not -name README.md -not -name .gitkeep -exec rm -rf {} +

@@ -1,8 +1,10 @@
 """dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -13,6 +15,7 @@ from orchestration.dbt_project import comex_dbt_project, ensure_manifest
 from orchestration.resources import ComexResource
 
 DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 class ComexDbtTranslator(DagsterDbtTranslator):
@@ -56,4 +59,18 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
     dbt unit tests check the models' logic, not the data: they run in the test suite, not here.
     """
     with _dbt_database(str(comex.working_warehouse)):
-        yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+        yield from invocation.stream()
+    _keep_partial_parse(invocation.target_path)
+
+
+def _keep_partial_parse(run_target: Path) -> None:
+    """Carry this run's parse cache to the project's target/, which the next run starts from.
+
+    The working copy's path is part of the dbt profile; a cache made for another path makes dbt
+    re-parse the whole project (~10 s). Refreshes of the same warehouse reuse each other's cache.
+    """
+    cache = run_target / PARTIAL_PARSE
+    if cache.is_file():
+        comex_dbt_project.target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache, comex_dbt_project.target_path / PARTIAL_PARSE)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingestion.registry import sha256_of
+from orchestration.checksums import sha256_of
 from orchestration.ingestion.sources import discover
 from orchestration.refresh_record import dbt_fingerprint, read_record
 from orchestration.settings import Paths

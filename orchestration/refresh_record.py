@@ -86,13 +86,17 @@ def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
     return digest.hexdigest()
 
 
-def check_counts(events: Iterable[Any]) -> tuple[int, int, int, list[str]]:
-    """(passed, warned, failed, names of the failed and warned checks) over a run's Dagster events."""
+def check_fields(events: Iterable[Any]) -> dict[str, Any]:
+    """The record's check fields (passed, warned, failed, and the names of those not passed)."""
     from orchestration.quality.summary import summarise_checks
 
     summary = summarise_checks(events)
-    names = [f"{c.asset}:{c.check} ({c.status})" for c in summary.checks if c.status != "passed"]
-    return summary.passed, summary.warned, summary.failed, names
+    return {
+        "checks_passed": summary.passed,
+        "checks_warned": summary.warned,
+        "checks_failed": summary.failed,
+        "failed_checks": [f"{c.asset}:{c.check} ({c.status})" for c in summary.checks if c.status != "passed"],
+    }
 
 
 def trigger_from_tags(tags: dict[str, str] | None) -> str:

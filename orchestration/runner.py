@@ -12,7 +12,7 @@ from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 from orchestration.definitions import REFRESH_JOB_NAME, defs
 from orchestration.refresh_record import (
     RefreshRecord,
-    check_counts,
+    check_fields,
     dbt_fingerprint,
     trigger_from_tags,
     utc_iso,
@@ -74,7 +74,6 @@ def run_refresh(
         for stats in dagster_instance.get_run_step_stats(result.run_id):
             if stats.start_time is not None and stats.end_time is not None:
                 outcome.step_seconds[stats.step_key] = stats.end_time - stats.start_time
-    passed, warned, failed, failed_names = check_counts(result.all_events)
     write_record(
         paths.warehouse,
         RefreshRecord(
@@ -87,10 +86,7 @@ def run_refresh(
             run_id=result.run_id,
             failed_step=outcome.failed_step,
             error=outcome.error_message,
-            checks_passed=passed,
-            checks_failed=failed,
-            checks_warned=warned,
-            failed_checks=failed_names,
+            **check_fields(result.all_events),
             dbt_fingerprint=fingerprint if outcome.success else None,
         ),
     )

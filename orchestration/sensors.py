@@ -31,7 +31,7 @@ from orchestration.ingestion.sources import discover
 from orchestration.refresh_record import (
     FINGERPRINT_TAG,
     RefreshRecord,
-    check_counts,
+    check_fields,
     dbt_fingerprint,
     trigger_from_tags,
     utc_iso,
@@ -113,7 +113,6 @@ def record_run_outcome(context: RunStatusSensorContext) -> None:
     paths = paths_of_run(run.run_config)
     instance = context.instance
     events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event is not None]
-    passed, warned, failed, failed_names = check_counts(events)
     failure = next((e for e in events if e.event_type == DagsterEventType.STEP_FAILURE), None)
     error = _root_cause(failure.step_failure_data.error)[0] if failure and failure.step_failure_data.error else None
     stats = instance.get_run_stats(run.run_id)
@@ -130,10 +129,7 @@ def record_run_outcome(context: RunStatusSensorContext) -> None:
             run_id=run.run_id,
             failed_step=failure.step_key if failure else None,
             error=error,
-            checks_passed=passed,
-            checks_failed=failed,
-            checks_warned=warned,
-            failed_checks=failed_names,
+            **check_fields(events),
             dbt_fingerprint=(run.tags.get(FINGERPRINT_TAG) or dbt_fingerprint())
             if run.status == DagsterRunStatus.SUCCESS
             else None,

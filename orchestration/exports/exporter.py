@@ -11,12 +11,13 @@ from typing import Any
 import duckdb
 
 from orchestration import warehouse
+from orchestration.checksums import sha256_of
 from orchestration.errors import ComexError
 from orchestration.exports import dictionary, industry, publication, validation
 from orchestration.exports import manifest as manifest_module
 from orchestration.exports.contract import CONTRACT, EXPORT_TABLES
 from orchestration.exports.dialects import STANDARD, CsvDialect
-from orchestration.exports.writer import ExportFilters, WrittenFile, sha256, write_packs, write_table
+from orchestration.exports.writer import ExportFilters, WrittenFile, write_packs, write_table
 from orchestration.settings import Paths
 
 
@@ -67,7 +68,7 @@ def stage_exports(
     validation.check(con, files)
     packs = write_packs(con, tables, out_dir, filters=options.filters, dialect=options.dialect) if options.packs else []
     documentation = [
-        WrittenFile(p, p.name, "dictionary", p.suffix.lstrip("."), 0, sha256(p))
+        WrittenFile(p, p.name, "dictionary", p.suffix.lstrip("."), 0, sha256_of(p))
         for p in dictionary.write(CONTRACT, out_dir)
     ]
     content = manifest_module.build(

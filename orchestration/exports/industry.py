@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.checksums import sha256_of
 from orchestration.ingestion.decoding import detect_encoding
-from orchestration.ingestion.registry import sha256_of
 
 PATTERN = "liste-ti-com*.csv"
 COLUMNS = ("insee_com", "lib_com", "id_ti", "lib_ti")

@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from orchestration import warehouse
+from orchestration.checksums import sha256_of
 from orchestration.errors import ComexError
 from orchestration.exports import manifest as manifest_module
-from orchestration.exports.writer import MANIFEST_NAME, sha256
+from orchestration.exports.writer import MANIFEST_NAME
 
 STAGING_NAME = ".staging"
 JOURNAL_NAME = ".publishing.json"
@@ -133,7 +134,7 @@ def _plan(staged: Path, exports_dir: Path) -> tuple[list[str], list[str], bool]:
     moves = [
         name
         for name in new_files
-        if not ((exports_dir / name).is_file() and sha256(exports_dir / name) == recorded.get(name))
+        if not ((exports_dir / name).is_file() and sha256_of(exports_dir / name) == recorded.get(name))
     ]
     if not moves and _comparable(new) == _comparable(old):
         return [], [], True

@@ -7,7 +7,6 @@ Every file selects the contract's columns by name, cast to the contract's types 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.checksums import sha256_of
 from orchestration.exports import industry
 from orchestration.exports.contract import ExportTable
 from orchestration.exports.dialects import STANDARD, CsvDialect
@@ -56,14 +56,6 @@ class WrittenFile:
         return {"name": self.name, "table": self.table, "format": self.format, "rows": self.rows, "sha256": self.sha256}
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _literal(value: str | int) -> str:
     return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
 
@@ -72,16 +64,23 @@ def _quote_path(path: Path) -> str:
     return _literal(str(path))
 
 
+def _territory_conditions(filters: ExportFilters) -> list[str]:
+    """SQL conditions on year, level and territory_code for the filters that are set."""
+    conditions = []
+    if filters.year is not None:
+        conditions.append(f"year = {int(filters.year)}")
+    if filters.level is not None:
+        conditions.append(f"level = {_literal(filters.level)}")
+    if filters.territory is not None:
+        conditions.append(f"territory_code = {_literal(filters.territory)}")
+    return conditions
+
+
 def where_clause(table: ExportTable, filters: ExportFilters) -> str:
     """SQL condition keeping the filtered rows of `table` ('true' when none)."""
     conditions = []
     if "territory_code" in table.column_names:
-        if filters.year is not None:
-            conditions.append(f"year = {int(filters.year)}")
-        if filters.level is not None:
-            conditions.append(f"level = {_literal(filters.level)}")
-        if filters.territory is not None:
-            conditions.append(f"territory_code = {_literal(filters.territory)}")
+        conditions.extend(_territory_conditions(filters))
     elif "departement_code" in table.column_names and filters.territory is not None:
         # A territory's départements: itself, a région's départements, every one for France.
         code, level = _literal(filters.territory), filters.level
@@ -168,19 +167,13 @@ def write_table(
         rows = (
             write_csv(con, table, path, filters, dialect) if fmt == "csv" else write_parquet(con, table, path, filters)
         )
-        written.append(WrittenFile(path, path.relative_to(root).as_posix(), table.name, fmt, rows, sha256(path)))
+        written.append(WrittenFile(path, path.relative_to(root).as_posix(), table.name, fmt, rows, sha256_of(path)))
     return written
 
 
 def pack_territories(con: duckdb.DuckDBPyConnection, filters: ExportFilters) -> list[tuple[str, str]]:
     """(level, code) of every territory with trade in the filtered territory_totals."""
-    conditions = ["true"]
-    if filters.year is not None:
-        conditions.append(f"year = {int(filters.year)}")
-    if filters.level is not None:
-        conditions.append(f"level = {_literal(filters.level)}")
-    if filters.territory is not None:
-        conditions.append(f"territory_code = {_literal(filters.territory)}")
+    conditions = ["true", *_territory_conditions(filters)]
     rows = con.execute(
         f"select distinct level, territory_code from marts.territory_totals where {' and '.join(conditions)} "
         "order by level, territory_code"

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from orchestration.checksums import sha256_of
 from orchestration.errors import ComexError
 from orchestration.fetch import log
 from orchestration.fetch.config import FetchSettings, Source, SourcesConfig
 from orchestration.fetch.http import Downloaded, FetchError, download
-from orchestration.ingestion.registry import sha256_of
 
 STAGING_DIR_NAME = ".fetch-staging"
 

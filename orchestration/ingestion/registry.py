@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import duckdb
+
+from orchestration.checksums import sha256_of
+
+__all__ = ["ensure_raw_schema", "is_known", "next_ids", "sha256_of"]
 
 RAW_SCHEMA_DDL = """
 create schema if not exists raw;
@@ -64,15 +65,6 @@ create table if not exists raw.rejected_rows (
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables if this warehouse is new."""
     con.execute(RAW_SCHEMA_DDL)
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, streamed."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(4 * 1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def is_known(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:

@@ -2,6 +2,7 @@
 -- of product_activity and the named countries exactly the top N of partner_ranking (N =
 -- var top_n); the highlighted cells are min(highlight_n, named cells) named cells, none
 -- smaller than a named cell left out. Returns the partitions that break a rule.
+{{ config(meta={'dagster': {'ref': {'name': 'flow_links'}}}) }}  -- its Dagster asset
 with
 
 links as (

@@ -1,6 +1,7 @@
 -- Every indicator mart adds up to the territory's total for each year, level, territory and
 -- flow: products, partners, flow links (top N + AUTRES) and the stacked flows; and France
 -- equals the fact table. Returns the mismatches.
+{{ config(meta={'dagster': {'ref': {'name': 'territory_totals'}}}) }}  -- its Dagster asset
 with
 
 totals as (

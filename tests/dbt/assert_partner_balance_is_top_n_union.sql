@@ -1,6 +1,7 @@
 -- partner_balance holds exactly the union of the top N export and top N import partners of
 -- each territory and year (N = var top_n), with the values and ranks of partner_ranking.
 -- Returns the rows that differ.
+{{ config(meta={'dagster': {'ref': {'name': 'partner_balance'}}}) }}  -- its Dagster asset
 with
 
 expected_countries as (

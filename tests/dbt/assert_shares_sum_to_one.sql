@@ -1,6 +1,7 @@
 -- Shares add up to 1 (tolerance 1e-9): products and partners within each territory, year
 -- and flow; départements within their région; every territory of a level within France.
 -- Returns the partitions that do not.
+{{ config(meta={'dagster': {'ref': {'name': 'product_activity'}}}) }}  -- its Dagster asset
 with
 
 product_shares as (

@@ -1,5 +1,6 @@
 -- Départements sum to their région and régions sum to France, per year and flow (yearly and
 -- quarterly totals). Returns the mismatches.
+{{ config(meta={'dagster': {'ref': {'name': 'territory_totals'}}}) }}  -- its Dagster asset
 with
 
 yearly as (

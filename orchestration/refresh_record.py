@@ -8,13 +8,13 @@ CLI's fast path must start quickly.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orchestration.checksums import tree_sha256
 from orchestration.settings import REPO_ROOT
 
 RECORD_NAME = "last_refresh.json"
@@ -76,14 +76,7 @@ def read_record(warehouse: Path) -> RefreshRecord | None:
 
 def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
     """sha256 over the names and bytes of every file the build depends on."""
-    files = [root / name for name in FINGERPRINT_FILES]
-    for folder in FINGERPRINT_FOLDERS:
-        files.extend(p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in files if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return tree_sha256(root, FINGERPRINT_FILES, FINGERPRINT_FOLDERS)
 
 
 def check_fields(events: Iterable[Any]) -> dict[str, Any]:

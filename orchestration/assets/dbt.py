@@ -9,10 +9,12 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
 from orchestration.dbt_project import comex_dbt_project, ensure_manifest
 from orchestration.resources import ComexResource
+from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
 
 DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -57,11 +59,28 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
     """`dbt build` on the run's working copy of the warehouse; each dbt data test is an asset check.
 
     dbt unit tests check the models' logic, not the data: they run in the test suite, not here.
+    Reference seeds already loaded, unchanged, into this warehouse are neither reloaded nor
+    retested (`orchestration/seed_state.py`).
     """
-    with _dbt_database(str(comex.working_warehouse)):
-        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+    database = comex.working_warehouse
+    fingerprint = seeds_fingerprint(str(DBT_PYTHON_VERSION))
+    seeds = seed_relations(comex_dbt_project.manifest_path)
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    keep_seeds = not context.is_subset and seeds_current(database, fingerprint, seeds)
+    if keep_seeds:
+        args += ["--exclude", "resource_type:seed"]
+        context.log.info(f"reference seeds unchanged since loaded: {len(seeds)} seeds and their tests not re-run")
+    with _dbt_database(str(database)):
+        invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     _keep_partial_parse(invocation.target_path)
+    if not keep_seeds and _loaded_every_seed(invocation.get_artifact("run_results.json"), len(seeds)):
+        record_seeds(database, fingerprint)
+
+
+def _loaded_every_seed(run_results: Mapping[str, Any], seed_count: int) -> bool:
+    loaded = [r for r in run_results["results"] if r["unique_id"].startswith("seed.") and r["status"] == "success"]
+    return seed_count > 0 and len(loaded) == seed_count
 
 
 def _keep_partial_parse(run_target: Path) -> None:

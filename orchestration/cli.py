@@ -85,6 +85,9 @@ def refresh(
     paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
     if not force and _nothing_new(paths):
         return
+    from orchestration.quality import worker
+
+    worker.start()  # Great Expectations imports in its own process while Dagster loads and ingests
 
     from orchestration.console import console
     from orchestration.runner import run_refresh

@@ -9,6 +9,7 @@ from pydantic import PrivateAttr
 
 from orchestration import warehouse
 from orchestration.exports import publication
+from orchestration.quality import worker as quality_worker
 from orchestration.settings import Paths
 
 
@@ -52,6 +53,7 @@ class ComexResource(ConfigurableResource):
         publication.recover(paths.exports_dir)  # roll forward a publication a kill interrupted
         warehouse.start_working_copy(paths.warehouse)
         self._reset_staging_exports()
+        quality_worker.start()  # GX imports in its own process while the run ingests
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         warehouse.discard(self.working_warehouse)

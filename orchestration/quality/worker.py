@@ -1,0 +1,80 @@
+"""Great Expectations in a worker process, started early so that its import overlaps the run.
+
+`import great_expectations` costs seconds of pure Python (longer than ingesting a full-scale
+year). In the refresh's own process it would hold the GIL and stand on the critical path. So
+the refresh starts one worker process first thing (`start`); the worker imports GX while
+the parent imports Dagster and ingests, and by the time the first check step needs GX it is
+ready. Check steps hand it `SuiteSpec`s (small frames built in DuckDB) and get plain
+`SuiteOutcome`s back; the worker keeps the GX context and renders the Data Docs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from orchestration.quality.context import SuiteOutcome, SuiteSpec, gx_module, quality_context
+
+_LOCK = threading.Lock()
+_EXECUTOR: ProcessPoolExecutor | None = None
+_READY: Future[float] | None = None  # the worker's GX import time, once imported
+
+
+def _import_gx() -> float:
+    started = time.perf_counter()
+    gx_module()
+    return time.perf_counter() - started
+
+
+def _validate(root: Path | None, run_key: str, spec: SuiteSpec) -> SuiteOutcome:
+    outcome = quality_context(root, run_key).validate(spec)
+    outcome.result_id = None  # a GX object: it stays in the worker, with the pending Data Docs
+    return outcome
+
+
+def _publish_docs(root: Path | None, run_key: str) -> Path | None:
+    return quality_context(root, run_key).publish_docs()
+
+
+def start() -> None:
+    """Start the worker (if not running) and its GX import; returns at once."""
+    global _EXECUTOR, _READY
+    with _LOCK:
+        if _EXECUTOR is None:
+            _EXECUTOR = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _READY = _EXECUTOR.submit(_import_gx)
+
+
+def stop() -> None:
+    """Stop the worker (the next `start` makes a new one)."""
+    global _EXECUTOR, _READY
+    with _LOCK:
+        executor, _EXECUTOR, _READY = _EXECUTOR, None, None
+    if executor is not None:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(stop)
+
+
+class RemoteQuality:
+    """The worker's GX context for one quality root and run: `QualityContext`'s interface."""
+
+    def __init__(self, root: Path | None, run_key: str) -> None:
+        start()
+        assert _EXECUTOR is not None and _READY is not None
+        self.root, self.run_key = root, run_key
+        self._executor = _EXECUTOR
+        started = time.perf_counter()
+        self.import_seconds = _READY.result()
+        self.wait_seconds = time.perf_counter() - started  # what the import still cost the caller
+
+    def validate(self, spec: SuiteSpec) -> SuiteOutcome:
+        return self._executor.submit(_validate, self.root, self.run_key, spec).result()
+
+    def publish_docs(self) -> Path | None:
+        return self._executor.submit(_publish_docs, self.root, self.run_key).result()

@@ -61,7 +61,7 @@ class RichReporter:
             task, description=f"{source.file} [dim]{status}[/dim]", total=done or 1, completed=done or 1
         )
 
-    def retry(self, source: Source, error: FetchError, wait_seconds: float) -> None:
+    def retry(self, error: FetchError, wait_seconds: float) -> None:
         self._progress.console.print(f"   [yellow]{error.reason}; retrying in {wait_seconds:g} s[/yellow]")
 
 
@@ -80,5 +80,5 @@ class LogReporter:
     def done(self, source: Source, status: str) -> None:
         self._log.info(f"{source.file}: {status}")
 
-    def retry(self, source: Source, error: FetchError, wait_seconds: float) -> None:
+    def retry(self, error: FetchError, wait_seconds: float) -> None:
         self._log.warning(f"{error}; retrying in {wait_seconds:g} s")

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from orchestration.checksums import sha256_of
 from orchestration.errors import ComexError
@@ -18,6 +18,8 @@ from orchestration.fetch.http import Downloaded, FetchError, download
 
 STAGING_DIR_NAME = ".fetch-staging"
 
+T = TypeVar("T")
+
 
 class Reporter(Protocol):
     """Progress of a fetch, for a terminal bar or a log."""
@@ -25,7 +27,7 @@ class Reporter(Protocol):
     def start(self, source: Source, attempt: int) -> None: ...
     def advance(self, source: Source, nbytes: int, total: int | None) -> None: ...
     def done(self, source: Source, status: str) -> None: ...
-    def retry(self, source: Source, error: FetchError, wait_seconds: float) -> None: ...
+    def retry(self, error: FetchError, wait_seconds: float) -> None: ...
 
 
 @dataclass
@@ -95,29 +97,22 @@ def _fetch_one(
     """Download with retries; say whether the file is new, updated or unchanged."""
     target = raw_dir / source.file
     current_sha = sha256_of(target) if target.is_file() else None
-    validators = previous if previous is not None and previous.sha256 == current_sha else None
-    attempts = settings.retries + 1
-    for attempt in range(1, attempts + 1):
+    same_file = previous is not None and previous.sha256 == current_sha and previous.url == source.url
+    validators = previous if same_file else None
+
+    def attempt_download(attempt: int) -> Downloaded:
         if reporter:
             reporter.start(source, attempt)
-        try:
-            downloaded = download(
-                source,
-                staging / source.file,
-                timeout=settings.timeout_seconds,
-                etag=validators.etag if validators else None,
-                last_modified=validators.last_modified if validators else None,
-                on_progress=(lambda n, total: reporter.advance(source, n, total)) if reporter else None,
-            )
-            break
-        except FetchError as error:
-            if not error.retryable or attempt == attempts:
-                suffix = f" after {attempts} attempts" if error.retryable and attempts > 1 else ""
-                raise FetchError(source, error.reason + suffix, retryable=False) from None
-            wait = settings.backoff_seconds * 2 ** (attempt - 1)
-            if reporter:
-                reporter.retry(source, error, wait)
-            sleep(wait)
+        return download(
+            source,
+            staging / source.file,
+            timeout=settings.timeout_seconds,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+            on_progress=(lambda n, total: reporter.advance(source, n, total)) if reporter else None,
+        )
+
+    downloaded = _with_retries(attempt_download, settings, reporter, sleep)
     if downloaded.path is None:  # 304 Not Modified
         status = "unchanged"
     elif current_sha is None:
@@ -127,6 +122,30 @@ def _fetch_one(
     if reporter:
         reporter.done(source, status)
     return downloaded, status
+
+
+def _with_retries(
+    attempt_once: Callable[[int], T],
+    settings: FetchSettings,
+    reporter: Reporter | None,
+    sleep: Callable[[float], None],
+) -> T:
+    """`attempt_once(attempt)`, tried again after a transient `FetchError` with exponential backoff."""
+    attempts = settings.retries + 1
+    for attempt in range(1, attempts):
+        try:
+            return attempt_once(attempt)
+        except FetchError as error:
+            if not error.retryable:
+                raise error.final() from None
+            wait = settings.backoff_seconds * 2 ** (attempt - 1)
+            if reporter:
+                reporter.retry(error, wait)
+            sleep(wait)
+    try:
+        return attempt_once(attempts)
+    except FetchError as error:
+        raise error.final(f" after {attempts} attempts" if error.retryable and attempts > 1 else "") from None
 
 
 def _record(source: Source, downloaded: Downloaded, status: str, raw_dir: Path) -> log.FetchRecord:

@@ -8,11 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from orchestration.fetch import FetchError, fetch_all, load_sources, sources_fil
 from orchestration.fetch.config import FetchSettings, Kind, Source, SourcesConfig
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
+from tests.unit.loopback import Server, send, status
 
 
 def _zip_bytes(text: str) -> bytes:
@@ -35,54 +35,6 @@ ZIP_BODY = _zip_bytes("E;1;2024;88;13;C20A;2011;DE;1000;20\r\n")
 HTML_PAGE = b"<!DOCTYPE html><html><body>Maintenance en cours</body></html>"
 
 
-class Server:
-    """A loopback HTTP server whose routes the tests set: path -> handler(request) -> None."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
-        self.hits: dict[str, int] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404, "Not Found")
-                else:
-                    route(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-
-def send(body: bytes, *, content_type: str = "application/octet-stream", etag: str | None = None) -> Callable:
-    def handler(req: BaseHTTPRequestHandler) -> None:
-        if etag and req.headers.get("If-None-Match") == etag:
-            req.send_response(304)
-            req.end_headers()
-            return
-        req.send_response(200)
-        req.send_header("Content-Type", content_type)
-        req.send_header("Content-Length", str(len(body)))
-        if etag:
-            req.send_header("ETag", etag)
-        req.end_headers()
-        req.wfile.write(body)
-
-    return handler
-
-
-def status(code: int) -> Callable:
-    return lambda req: req.send_error(code)
-
-
 def truncated(req: BaseHTTPRequestHandler) -> None:
     req.send_response(200)
     req.send_header("Content-Type", "application/zip")
@@ -91,15 +43,6 @@ def truncated(req: BaseHTTPRequestHandler) -> None:
     req.wfile.write(ZIP_BODY)
     req.wfile.flush()
     req.close_connection = True
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    srv = Server()
-    srv.thread.start()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
 
 
 def config(server: Server, *entries: tuple[str, str, Kind], retries: int = 0, timeout: float = 5.0) -> SourcesConfig:

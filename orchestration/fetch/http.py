@@ -16,6 +16,7 @@ from orchestration.errors import ComexError
 from orchestration.fetch.config import Kind, Source
 
 CHUNK = 256 * 1024
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # a download page, not a data file
 USER_AGENT = "comex-territoires/0.1 (+https://github.com/; comex fetch)"
 
 #: (bytes in this chunk, total expected or None) → None
@@ -72,6 +73,32 @@ def download(
             return _stream(source, response, dest, on_progress)
     except _NotModifiedError:
         return Downloaded(None, None, 0, etag, last_modified)
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page as read: `url` is where it was served from (after redirects)."""
+
+    url: str
+    text: str
+
+
+def read_page(url: str, *, subject: str, timeout: float) -> Page:
+    """GET the HTML page at `url`, complete and decoded (charset from Content-Type, else UTF-8)."""
+    with get(url, subject=subject, timeout=timeout) as response:
+        expected = content_length(response)
+        body = response.read(MAX_PAGE_BYTES + 1)
+        final_url = response.geturl()
+        charset = response.headers.get_content_charset() or "utf-8"
+    if len(body) > MAX_PAGE_BYTES:
+        raise FetchError(subject, url, f"page larger than {MAX_PAGE_BYTES // 2**20} MB", retryable=False)
+    if expected is not None and len(body) != expected:
+        raise FetchError(subject, url, f"truncated page: got {len(body):,} of {expected:,} bytes", retryable=True)
+    try:
+        text = body.decode(charset, errors="replace")
+    except LookupError:  # an unknown charset name
+        text = body.decode("utf-8", errors="replace")
+    return Page(final_url, text)
 
 
 @contextmanager

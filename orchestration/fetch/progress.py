@@ -44,7 +44,7 @@ class RichReporter:
 
     def page(self, url: str, attempt: int) -> None:
         suffix = "" if attempt == 1 else f" (attempt {attempt})"
-        self._progress.console.print(f"   [dim]reading link page {escape(url)}{suffix}[/dim]")
+        self._progress.console.print(f"   [dim]reading link page {escape(url)}{suffix}[/dim]", soft_wrap=True)
 
     def start(self, source: Source, attempt: int) -> None:
         label = source.file if attempt == 1 else f"{source.file} (attempt {attempt})"

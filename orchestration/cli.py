@@ -53,11 +53,13 @@ def _root() -> None:
 
 
 def _fail(message: str, detail: str | None, verbose: bool) -> None:
+    from rich.markup import escape
+
     from orchestration.console import console
 
     if verbose and detail:
         console.print(detail, markup=False)
-    console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code=1)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,19 +29,57 @@ class Kind(StrEnum):
     CSV = "csv"  # a CSV file: non-empty, not an HTML page
 
 
+def kind_for(file_name: str) -> Kind:
+    """The kind a file name suggests: `.zip` → zip, `.csv` → csv, anything else → text."""
+    suffix = Path(file_name).suffix.lower()
+    return Kind.ZIP if suffix == ".zip" else Kind.CSV if suffix == ".csv" else Kind.TEXT
+
+
+def is_placeholder_url(url: str) -> bool:
+    return (urlsplit(url).hostname or "").endswith(_PLACEHOLDER_HOST_SUFFIX)
+
+
 @dataclass(frozen=True)
 class Source:
-    """One file to download into the raw folder."""
+    """One file to download into the raw folder (`page`: where its url was found, for a `LinkSource`)."""
 
     name: str
     url: str
     file: str
     kind: Kind
     description: str = ""
+    page: str | None = None
 
     @property
     def is_placeholder(self) -> bool:
-        return (urlsplit(self.url).hostname or "").endswith(_PLACEHOLDER_HOST_SUFFIX)
+        return is_placeholder_url(self.url)
+
+    @property
+    def label(self) -> str:
+        return self.file
+
+
+@dataclass(frozen=True)
+class LinkSource:
+    """A file whose url changes every publication: the link of `page` that `link` matches.
+
+    `file` and `kind`, when not set, follow the matched link's file name.
+    """
+
+    name: str
+    page: str
+    link: re.Pattern[str]
+    file: str | None = None
+    kind: Kind | None = None
+    description: str = ""
+
+    @property
+    def is_placeholder(self) -> bool:
+        return is_placeholder_url(self.page)
+
+    @property
+    def label(self) -> str:
+        return self.file or self.name
 
 
 @dataclass(frozen=True)
@@ -57,7 +97,7 @@ class SourcesConfig:
 
     path: Path
     settings: FetchSettings
-    sources: tuple[Source, ...]
+    sources: tuple[Source | LinkSource, ...]
 
 
 def sources_file(explicit: Path | str | None = None) -> Path:
@@ -81,25 +121,75 @@ def load_sources(path: Path) -> SourcesConfig:
         backoff_seconds=float(raw_settings.get("backoff_seconds", FetchSettings.backoff_seconds)),
     )
     sources = tuple(_source(path, index, entry) for index, entry in enumerate(data.get("source", []), start=1))
-    names = [s.file for s in sources]
-    if duplicates := sorted({n for n in names if names.count(n) > 1}):
+    if duplicates := duplicate_files(s.file for s in sources if s.file):
         raise ComexError(f"{path.name}: the same file is listed twice: {', '.join(duplicates)}")
     return SourcesConfig(path=path, settings=settings, sources=sources)
 
 
-def _source(path: Path, index: int, entry: dict) -> Source:
-    where = f"{path.name}, [[source]] #{index}"
-    missing = [key for key in ("name", "url", "file") if not entry.get(key)]
-    if missing:
-        raise ComexError(f"{where}: missing {', '.join(missing)}")
-    file_name = str(entry["file"])
-    if Path(file_name).name != file_name or file_name.startswith("."):
-        raise ComexError(f"{where}: file must be a plain file name, got {file_name!r}")
-    if urlsplit(str(entry["url"])).scheme not in ("http", "https"):
-        raise ComexError(f"{where}: url must be http(s), got {entry['url']!r}")
-    kind_name = str(entry.get("kind", "zip" if file_name.lower().endswith(".zip") else "text"))
+def duplicate_files(files: Iterable[str]) -> list[str]:
+    """The file names that occur more than once, sorted."""
+    names = list(files)
+    return sorted({n for n in names if names.count(n) > 1})
+
+
+def _source(path: Path, index: int, entry: dict) -> Source | LinkSource:
+    where = f"{path.name}, [[source]] #{index}" + (f" ({entry['name']})" if entry.get("name") else "")
+    if not entry.get("name"):
+        raise ComexError(f"{where}: missing name")
+    has_url, has_page, has_link = (bool(entry.get(key)) for key in ("url", "page", "link"))
+    if not (has_url or has_page or has_link):
+        raise ComexError(f"{where}: missing url (or page and link, to find the file's link on a page)")
+    if has_url and (has_page or has_link):
+        raise ComexError(f"{where}: give either url, or page and link, not both")
+    if has_page != has_link:
+        raise ComexError(f"{where}: page and link go together, missing {'link' if has_page else 'page'}")
+    if not has_url:
+        return _link_source(where, entry)
+    if not entry.get("file"):
+        raise ComexError(f"{where}: missing file")
+    file_name = _file_name(where, entry["file"])
+    kind = _kind(where, entry.get("kind", kind_for(file_name)))
+    url = _http_url(where, "url", entry["url"])
+    return Source(str(entry["name"]), url, file_name, kind, str(entry.get("description", "")))
+
+
+def _link_source(where: str, entry: dict) -> LinkSource:
     try:
-        kind = Kind(kind_name)
+        link = re.compile(str(entry["link"]), re.IGNORECASE)
+    except re.error as exc:
+        raise ComexError(f"{where}: link '{entry['link']}' is not a valid regular expression: {exc}") from None
+    file_name = _file_name(where, entry["file"]) if entry.get("file") else None
+    kind_name = entry.get("kind", kind_for(file_name) if file_name else None)
+    return LinkSource(
+        name=str(entry["name"]),
+        page=_http_url(where, "page", entry["page"]),
+        link=link,
+        file=file_name,
+        kind=_kind(where, kind_name) if kind_name is not None else None,
+        description=str(entry.get("description", "")),
+    )
+
+
+def is_plain_file_name(name: str) -> bool:
+    """A name that stays directly in the raw folder and is not hidden."""
+    return bool(name) and Path(name).name == name and not name.startswith(".") and "\\" not in name
+
+
+def _file_name(where: str, value: object) -> str:
+    file_name = str(value)
+    if not is_plain_file_name(file_name):
+        raise ComexError(f"{where}: file must be a plain file name, got {file_name!r}")
+    return file_name
+
+
+def _http_url(where: str, key: str, value: object) -> str:
+    if urlsplit(str(value)).scheme not in ("http", "https"):
+        raise ComexError(f"{where}: {key} must be http(s), got {value!r}")
+    return str(value)
+
+
+def _kind(where: str, value: object) -> Kind:
+    try:
+        return Kind(str(value))
     except ValueError:
-        raise ComexError(f"{where}: kind must be one of {', '.join(Kind)}, got {kind_name!r}") from None
-    return Source(str(entry["name"]), str(entry["url"]), file_name, kind, str(entry.get("description", "")))
+        raise ComexError(f"{where}: kind must be one of {', '.join(Kind)}, got {str(value)!r}") from None

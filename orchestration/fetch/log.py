@@ -16,12 +16,13 @@ class FetchRecord:
     fetched_at: str
     source: str
     file: str
-    url: str
+    url: str  # where the file was downloaded from
     status: str  # new | updated | unchanged
     sha256: str
     size: int
     etag: str | None = None
     last_modified: str | None = None
+    page: str | None = None  # the page `url` was found on (sources with `page` + `link`)
 
 
 def log_path(raw_dir: Path) -> Path:

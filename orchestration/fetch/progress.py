@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -41,6 +42,10 @@ class RichReporter:
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
 
+    def page(self, url: str, attempt: int) -> None:
+        suffix = "" if attempt == 1 else f" (attempt {attempt})"
+        self._progress.console.print(f"   [dim]reading link page {escape(url)}{suffix}[/dim]", soft_wrap=True)
+
     def start(self, source: Source, attempt: int) -> None:
         label = source.file if attempt == 1 else f"{source.file} (attempt {attempt})"
         if source.file in self._tasks:
@@ -61,8 +66,8 @@ class RichReporter:
             task, description=f"{source.file} [dim]{status}[/dim]", total=done or 1, completed=done or 1
         )
 
-    def retry(self, source: Source, error: FetchError, wait_seconds: float) -> None:
-        self._progress.console.print(f"   [yellow]{error.reason}; retrying in {wait_seconds:g} s[/yellow]")
+    def retry(self, error: FetchError, wait_seconds: float) -> None:
+        self._progress.console.print(f"   [yellow]{escape(error.reason)}; retrying in {wait_seconds:g} s[/yellow]")
 
 
 class LogReporter:
@@ -70,6 +75,9 @@ class LogReporter:
 
     def __init__(self, log: logging.Logger | logging.LoggerAdapter) -> None:
         self._log = log
+
+    def page(self, url: str, attempt: int) -> None:
+        self._log.info(f"reading link page {url} (attempt {attempt})")
 
     def start(self, source: Source, attempt: int) -> None:
         self._log.info(f"fetching {source.file} from {source.url} (attempt {attempt})")
@@ -80,5 +88,5 @@ class LogReporter:
     def done(self, source: Source, status: str) -> None:
         self._log.info(f"{source.file}: {status}")
 
-    def retry(self, source: Source, error: FetchError, wait_seconds: float) -> None:
+    def retry(self, error: FetchError, wait_seconds: float) -> None:
         self._log.warning(f"{error}; retrying in {wait_seconds:g} s")

@@ -8,20 +8,23 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from orchestration.errors import ComexError
 from orchestration.fetch import FetchError, fetch_all, load_sources, sources_file
-from orchestration.fetch.config import FetchSettings, Kind, Source, SourcesConfig
+from orchestration.fetch.config import FetchSettings, Kind, LinkSource, Source, SourcesConfig
+from orchestration.fetch.http import Page
+from orchestration.fetch.links import resolve
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
+from orchestration.ingestion.sources import Packaging, classify
+from tests.unit.loopback import Server, send, status
 
 
 def _zip_bytes(text: str) -> bytes:
@@ -33,54 +36,7 @@ def _zip_bytes(text: str) -> bytes:
 
 ZIP_BODY = _zip_bytes("E;1;2024;88;13;C20A;2011;DE;1000;20\r\n")
 HTML_PAGE = b"<!DOCTYPE html><html><body>Maintenance en cours</body></html>"
-
-
-class Server:
-    """A loopback HTTP server whose routes the tests set: path -> handler(request) -> None."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
-        self.hits: dict[str, int] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404, "Not Found")
-                else:
-                    route(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-
-def send(body: bytes, *, content_type: str = "application/octet-stream", etag: str | None = None) -> Callable:
-    def handler(req: BaseHTTPRequestHandler) -> None:
-        if etag and req.headers.get("If-None-Match") == etag:
-            req.send_response(304)
-            req.end_headers()
-            return
-        req.send_response(200)
-        req.send_header("Content-Type", content_type)
-        req.send_header("Content-Length", str(len(body)))
-        if etag:
-            req.send_header("ETag", etag)
-        req.end_headers()
-        req.wfile.write(body)
-
-    return handler
-
-
-def status(code: int) -> Callable:
-    return lambda req: req.send_error(code)
+KIOSQUE_PAGE = "https://lekiosque.finances.gouv.fr/site_fr/telechargement/telechargement_SGBD.asp"
 
 
 def truncated(req: BaseHTTPRequestHandler) -> None:
@@ -91,15 +47,6 @@ def truncated(req: BaseHTTPRequestHandler) -> None:
     req.wfile.write(ZIP_BODY)
     req.wfile.flush()
     req.close_connection = True
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    srv = Server()
-    srv.thread.start()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
 
 
 def config(server: Server, *entries: tuple[str, str, Kind], retries: int = 0, timeout: float = 5.0) -> SourcesConfig:
@@ -212,15 +159,53 @@ def test_a_silent_server_times_out(server: Server, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_project_sources_file_is_valid_and_placeholders_are_refused(tmp_path: Path) -> None:
+def test_the_project_sources_file_finds_each_dgddi_file_under_a_name_the_ingestion_knows() -> None:
     cfg = load_sources(sources_file())
-    files = {s.file for s in cfg.sources}
-    assert {"Regional-2024-export.zip", "REGIONAL_CPF4PAYSE.txt", "liste-ti-com2023-20240704.csv"} <= files
+    assert not [s.name for s in cfg.sources if s.is_placeholder]
     assert all(s.description for s in cfg.sources)
-    if any(s.is_placeholder for s in cfg.sources):
-        with pytest.raises(ComexError, match="placeholder URL"):
-            fetch_all(cfg, tmp_path)
-        assert list(tmp_path.iterdir()) == []
+    by_name = {s.name: s for s in cfg.sources}
+    anct = by_name.pop("anct-territoires-industrie-communes")
+    assert isinstance(anct, Source) and anct.url.startswith("https://static.data.gouv.fr/resources/")
+    assert classify(Path(anct.file)) is None  # kept as received, not customs data
+    assert all(isinstance(s, LinkSource) and s.page == KIOSQUE_PAGE for s in by_name.values())
+
+    # a stand-in for Le Kiosque's page (not the real one: this machine is offline), links shaped as
+    # described: dated douane.gouv.fr paths and transfert_file.asp?f= downloads, `&amp;` included
+    files = "https://www.douane.gouv.fr/sites/default/files/2025-06/05"
+    page = Page(
+        KIOSQUE_PAGE,
+        "".join(
+            f'<a href="{href}">x</a>'
+            for href in [
+                *(f"{files}/Regional-{y}-{f}.zip" for y in (2023, 2024) for f in ("export", "import")),
+                f"{files}/REGIONAL_CPF4PAYSE.zip",
+                "transfert_file.asp?id=9&amp;f=REGIONAL_CPF4PAYSI.txt",
+                "transfert_file.asp?id=7&amp;f=Table_correspondances.zip",
+            ]
+        ),
+    )
+    found = {n: classify(Path(resolve(s, page).file)) for n, s in by_name.items() if isinstance(s, LinkSource)}
+    assert {name: (c.name, c.packaging, c.expected_flux) for name, c in found.items() if c} == {
+        "dgddi-annual-2023-export": ("Regional-2023-export.zip", Packaging.ANNUAL, "E"),
+        "dgddi-annual-2023-import": ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
+        "dgddi-annual-2024-export": ("Regional-2024-export.zip", Packaging.ANNUAL, "E"),
+        "dgddi-annual-2024-import": ("Regional-2024-import.zip", Packaging.ANNUAL, "I"),
+        "dgddi-last-publication-export": ("REGIONAL_CPF4PAYSE.zip", Packaging.LAST_PUBLICATION, "E"),
+        "dgddi-last-publication-import": ("REGIONAL_CPF4PAYSI.txt", Packaging.LAST_PUBLICATION, "I"),
+    }
+
+
+def test_placeholder_urls_are_refused(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "mine"\nurl = "https://EDIT-ME.invalid/dgddi/Regional-2025-export.zip"\n'
+        'file = "Regional-2025-export.zip"\n',
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    with pytest.raises(ComexError, match=r"placeholder URL for Regional-2025-export\.zip"):
+        fetch_all(load_sources(sources), raw)
+    assert not raw.exists()
 
 
 def test_comex_fetch_cli_reports_one_clear_line(server: Server, tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from orchestration.runner import RunOutcome, refresh_log_path, run_refresh
 from orchestration.sample.generator import write_annual_zips, write_last_publication
 from orchestration.schedules import monthly_refresh
 from orchestration.sensors import raw_dir_sensor, record_refresh_success
-from orchestration.settings import ENV_EXPORTS_DIR, ENV_RAW_DIR, ENV_WAREHOUSE, Paths
+from orchestration.settings import ENV_EXPORTS_DIR, ENV_RAW_DIR, ENV_WAREHOUSE, REPO_ROOT, Paths
 
 pytestmark = pytest.mark.integration
 
@@ -355,3 +355,18 @@ def test_a_failed_refresh_is_recorded_and_shown_and_leaves_the_warehouse(scenari
     )
     assert "failure at" in result.stdout
     assert "failed step: customs_files: Region_2025_Import.txt: empty file: no customs rows" in result.stdout
+
+
+def test_sensor_run_keeps_the_unchanged_reference_seeds(scenario: Scenario) -> None:
+    """Seeds loaded by the first refresh are neither reloaded nor retested by the second; marts are rebuilt."""
+    [run] = scenario.instance.get_runs(limit=1)
+    materialized = {
+        entry.dagster_event.asset_key.to_user_string()
+        for entry in scenario.instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+        if entry.dagster_event is not None and entry.dagster_event.asset_key is not None
+    }
+    seeds = {path.stem for path in (REPO_ROOT / "seeds").rglob("*.csv")}
+    assert "marts/fct_trade_flows" in materialized and "marts/territory_totals" in materialized
+    assert not {key for key in materialized if key.rsplit("/", 1)[-1] in seeds}
+    with duckdb.connect(str(scenario.paths.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from reference.dgddi_cpf4").fetchone()[0] > 500

@@ -1,13 +1,21 @@
 """`make bench`: timings and peak memory on full-scale generated data (DESIGN.md §6).
 
-Each measured step runs in its own subprocess (fresh interpreter, fresh DuckDB file) so its
-peak RSS is its own; each is repeated and the median reported beside a baseline measured in
-the same run: a plain DuckDB `read_csv` scan of the same raw text.
+Each measured step runs in its own subprocess (fresh interpreter, fresh DuckDB file), repeated;
+its median is reported beside a baseline measured in the same run: a plain DuckDB `read_csv` scan
+of the same raw text.
+
+Two peak memories per step: "largest process" is the kernel's peak RSS of the biggest single
+process of the step (getrusage of the child and the descendants it waited for); "process tree"
+is the peak of the SUM of the RSS of the child and all its descendants at one time (a refresh's
+main process, its dbt subprocess and its GX worker), sampled every 50 ms with psutil. Pages
+shared between processes count once per process (an overestimate), while a peak shorter than
+the sampling interval can be missed (a one-process step may read a little below getrusage).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -15,75 +23,164 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import psutil
 
 from orchestration.settings import REPO_ROOT
 
 BENCH_DIR = REPO_ROOT / "data" / "bench"
 MiB = 1024 * 1024
+BUDGET_SCALE = 4_000_000  # rows a year, both flows: orchestration.sample.FULL_SCALE, what DESIGN §6 calls full scale
+SAMPLE_EVERY = 0.05  # seconds between two samples of the process tree's RSS
+SCENARIOS = ("ingestion", "dbt", "refresh", "fiches", "quality")
 
 
 @dataclass(frozen=True)
 class Measure:
-    """Median wall time and peak RSS of repeated runs of one step."""
+    """Median wall time and peak memory of repeated runs of one step."""
 
     name: str
     seconds: list[float]
-    peak_rss_mib: float
+    peak_rss_mib: float  # largest single process of the step (getrusage)
+    tree_peak_rss_mib: float | None = None  # peak of the summed RSS of the step's process tree (sampled)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
 
-def _run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run a command; its wall time, its own peak RSS (MiB) and its stdout."""
+@dataclass(frozen=True)
+class Run:
+    """One run of a child process."""
+
+    seconds: float
+    peak_rss_mib: float
+    tree_peak_rss_mib: float
+    output: str
+
+
+def tree_rss(root: psutil.Process) -> int:
+    """Bytes resident now in a process and all its descendants (one that ends meanwhile counts 0)."""
+    try:
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_info().rss
+    return total
+
+
+class _TreeSampler(threading.Thread):
+    """Peak of `tree_rss` of a child while it runs, sampled every SAMPLE_EVERY seconds."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self._done = threading.Event()
+        try:
+            self._root: psutil.Process | None = psutil.Process(pid)
+        except psutil.Error:
+            self._root = None
+
+    def run(self) -> None:
+        while self._root is not None:
+            self.peak = max(self.peak, tree_rss(self._root))
+            if self._done.wait(SAMPLE_EVERY):
+                return
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.peak / MiB
+
+
+def _child_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """Children import this checkout's code, whatever checkout the venv's editable install points at."""
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **(env or {})}
+
+
+def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command from the repository root; its wall time, peak memories and output."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=_child_env(env), cwd=REPO_ROOT)
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
+        tree_peak = sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"bench step failed: {' '.join(args)}\n{text[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, text
+    return Run(elapsed, usage.ru_maxrss / 1024, tree_peak, text)
 
 
 def _measure(name: str, args: list[str], repeat: int, env: dict[str, str] | None = None, setup=None) -> Measure:  # noqa: ANN001
-    seconds, peak = [], 0.0
+    seconds, peak, tree_peak = [], 0.0, 0.0
     for _ in range(repeat):
         if setup:
             setup()
-        elapsed, rss, _ = _run_child(args, env)
-        seconds.append(elapsed)
-        peak = max(peak, rss)
-    return Measure(name, seconds, peak)
+        run = _run_child(args, env)
+        seconds.append(run.seconds)
+        peak, tree_peak = max(peak, run.peak_rss_mib), max(tree_peak, run.tree_peak_rss_mib)
+    return Measure(name, seconds, peak, tree_peak)
 
 
-def prepare_data(year: int, scale: int) -> Path:
-    """Generate (once) the full-scale annual zips of `year`, and their extracted text."""
+def _fresh(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+
+
+def _year_zips(year: int, scale: int) -> Path:
+    """Generate (once, cached under data/bench/) the annual zips of `year` with `scale` rows."""
     raw = BENCH_DIR / f"raw-{year}-{scale}"
     if not (raw / ".complete").exists():
-        shutil.rmtree(raw, ignore_errors=True)
-        raw.mkdir(parents=True)
+        _fresh(raw)
         from orchestration.sample import write_annual_zips
 
         print(f"generating {scale:,} rows for {year} into {raw} …", flush=True)
         write_annual_zips(raw, [year], scale=scale)
-        text_dir = BENCH_DIR / f"text-{year}-{scale}"
-        shutil.rmtree(text_dir, ignore_errors=True)
-        text_dir.mkdir(parents=True)
-        for archive in raw.glob("*.zip"):
+        (raw / ".complete").touch()
+    return raw
+
+
+def _text_dir(raw: Path) -> Path:
+    """The text files of the zips of `raw` (what the baselines read), extracted once."""
+    text_dir = raw.with_name(raw.name.replace("raw-", "text-", 1))
+    if not (text_dir / ".complete").exists():
+        _fresh(text_dir)
+        for archive in sorted(raw.glob("*.zip")):
             with zipfile.ZipFile(archive) as zf:
                 member = next(m for m in zf.infolist() if m.filename.endswith(".txt"))
                 (text_dir / Path(member.filename).name).write_bytes(zf.read(member))
-        (raw / ".complete").touch()
+        (text_dir / ".complete").touch()
+    return text_dir
+
+
+def prepare_data(year: int, scale: int) -> Path:
+    """Generate (once) the full-scale annual zips of `year`, and their extracted text."""
+    raw = _year_zips(year, scale)
+    _text_dir(raw)
     return raw
+
+
+def _comex() -> list[str]:
+    return [str(Path(sys.executable).with_name("comex"))]
+
+
+def _refresh_env(work: Path) -> dict[str, str]:
+    """A refresh's warehouse (beside it: raw_archive/, quality/, logs/) in work/w/, its exports in work/exports/."""
+    return {"COMEX_WAREHOUSE": str(work / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(work / "exports")}
 
 
 _SCAN = """
@@ -107,13 +204,8 @@ print(report.rows)
 """
 
 
-def _fresh(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-
-
 def bench_ingestion(raw: Path, repeat: int) -> dict:
-    text_dir = raw.with_name(raw.name.replace("raw-", "text-"))
+    text_dir = _text_dir(raw)
     work = BENCH_DIR / "work-ingest"
     python = sys.executable
     scan = _measure("duckdb read_csv scan (baseline)", [python, "-c", _SCAN, str(text_dir)], repeat)
@@ -123,7 +215,7 @@ def bench_ingestion(raw: Path, repeat: int) -> dict:
         repeat,
         setup=lambda: _fresh(work),
     )
-    rows = int(_run_child([python, "-c", _SCAN, str(text_dir)])[2].strip().splitlines()[-1])
+    rows = int(_run_child([python, "-c", _SCAN, str(text_dir)]).output.strip().splitlines()[-1])
     return {"rows": rows, "baseline": scan, "ingestion": ingest}
 
 
@@ -146,28 +238,33 @@ def bench_dbt(raw: Path, repeat: int) -> dict:
     return {"dbt_build": build}
 
 
+def _refreshed(raw: Path) -> Path:
+    """work-refresh/: the warehouse and exports of a refresh of `raw`, made (untimed) unless already there."""
+    work = BENCH_DIR / "work-refresh"
+    source = work / ".bench-source"
+    if not ((work / "exports" / "manifest.json").is_file() and source.is_file() and source.read_text() == raw.name):
+        _fresh(work)
+        _run_child([*_comex(), "refresh", "--raw-dir", str(raw)], _refresh_env(work))
+        source.write_text(raw.name)
+    return work
+
+
 def bench_refresh(raw: Path, repeat: int) -> dict:
     """`comex refresh` end to end on a fresh warehouse (CLI start-up included)."""
     work = BENCH_DIR / "work-refresh"
-    comex = str(Path(sys.executable).with_name("comex"))
-    env = {"COMEX_WAREHOUSE": str(work / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(work / "exports")}
-    args = [comex, "refresh", "--raw-dir", str(raw)]
+    env = _refresh_env(work)
+    args = [*_comex(), "refresh", "--raw-dir", str(raw)]
     full = _measure("comex refresh, new year", args, repeat, env, setup=lambda: _fresh(work))
     noop = _measure("comex refresh, nothing new", args, repeat, env)
+    (work / ".bench-source").write_text(raw.name)
     return {"refresh": full, "refresh_noop": noop}
 
 
 def bench_fiches(raw: Path, repeat: int, year: int) -> dict:
     """`comex fiche --all`: every département, région and France of a year, plus the index (CLI start-up included)."""
-    refreshed = BENCH_DIR / "work-refresh"
-    exports = refreshed / "exports"
-    comex = str(Path(sys.executable).with_name("comex"))
-    if not (exports / "manifest.json").is_file():  # untimed: the exports the fiches are built from
-        _fresh(refreshed)
-        env = {"COMEX_WAREHOUSE": str(refreshed / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(exports)}
-        _run_child([comex, "refresh", "--raw-dir", str(raw)], env)
+    exports = _refreshed(raw) / "exports"
     out = BENCH_DIR / "work-fiches"
-    args = [comex, "fiche", "--all", "--year", str(year), "--exports-dir", str(exports), "--out", str(out)]
+    args = [*_comex(), "fiche", "--all", "--year", str(year), "--exports-dir", str(exports), "--out", str(out)]
     return {"fiches": _measure("comex fiche --all (every territory + index)", args, repeat, setup=lambda: _fresh(out))}
 
 
@@ -215,24 +312,20 @@ def bench_quality(raw: Path, repeat: int) -> dict:
     All vintages count as new (the refresh of a new year). GX's import is timed apart: it is paid
     once per process (`comex refresh` runs one).
     """
-    refreshed = BENCH_DIR / "work-refresh"
+    refreshed = _refreshed(raw)
     warehouse, exports = refreshed / "w" / "comex.duckdb", refreshed / "exports"
-    if not (exports / "manifest.json").is_file():  # untimed: the warehouse and exports to check
-        _fresh(refreshed)
-        env = {"COMEX_WAREHOUSE": str(warehouse), "COMEX_EXPORTS_DIR": str(exports)}
-        _run_child([str(Path(sys.executable).with_name("comex")), "refresh", "--raw-dir", str(raw)], env)
     root = BENCH_DIR / "work-quality"
     _fresh(root)
-    runs, peak = [], 0.0
+    runs, peak, tree_peak = [], 0.0, 0.0
     for _ in range(repeat):
-        elapsed, rss, out = _run_child([sys.executable, "-c", _QUALITY, str(warehouse), str(exports), str(root)])
-        timings = json.loads(out.strip().splitlines()[-1])
-        timings["wall"] = elapsed
+        run = _run_child([sys.executable, "-c", _QUALITY, str(warehouse), str(exports), str(root)])
+        timings = json.loads(run.output.strip().splitlines()[-1])
+        timings["wall"] = run.seconds
         runs.append(timings)
-        peak = max(peak, rss)
+        peak, tree_peak = max(peak, run.peak_rss_mib), max(tree_peak, run.tree_peak_rss_mib)
 
     def measure(name: str, keys: list[str]) -> Measure:
-        return Measure(name, [sum(r[k] for k in keys) for r in runs], peak)
+        return Measure(name, [sum(r[k] for k in keys) for r in runs], peak, tree_peak)
 
     stages = ("raw", "marts", "exports")
     return {
@@ -249,8 +342,10 @@ def bench_quality(raw: Path, repeat: int) -> dict:
 
 def _line(measure: Measure, baseline: Measure | None = None, rows: int | None = None) -> str:
     runs = ", ".join(f"{s:.2f}" for s in measure.seconds)
+    tree = "" if measure.tree_peak_rss_mib is None else f", process tree {measure.tree_peak_rss_mib:6.0f} MiB"
     text = (
-        f"{measure.name:<52} median {measure.median:7.2f} s  (runs: {runs})  peak RSS {measure.peak_rss_mib:6.0f} MiB"
+        f"{measure.name:<52} median {measure.median:7.2f} s  (runs: {runs})  "
+        f"peak RSS: largest process {measure.peak_rss_mib:6.0f} MiB{tree}"
     )
     if rows:
         text += f"  {rows / measure.median:,.0f} rows/s"
@@ -262,16 +357,21 @@ def _line(measure: Measure, baseline: Measure | None = None, rows: int | None = 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--year", type=int, default=2024)
-    parser.add_argument("--scale", type=int, default=4_000_000, help="rows per year, both flows")
+    parser.add_argument("--scale", type=int, default=BUDGET_SCALE, help="rows per year, both flows")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=["ingestion", "dbt", "refresh", "fiches", "quality"], action="append")
+    parser.add_argument("--only", choices=SCENARIOS, action="append")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
-    only = set(args.only or ["ingestion", "dbt", "refresh", "fiches", "quality"])
+    only = set(args.only or SCENARIOS)
 
+    where = _run_child([sys.executable, "-c", "import orchestration; print(orchestration.__file__)"]).output.strip()
+    if not Path(where).is_relative_to(REPO_ROOT):
+        raise SystemExit(f"bench children import {where}, not the code of {REPO_ROOT}")
     raw = prepare_data(args.year, args.scale)
     print(f"data: {raw} ({sum(p.stat().st_size for p in raw.glob('*.zip')) / MiB:.0f} MiB zipped); "
-          f"{os.cpu_count()} CPUs; medians of {args.repeat} runs\n")  # fmt: skip
+          f"{os.cpu_count()} CPUs; medians of {args.repeat} runs")  # fmt: skip
+    every = f"{SAMPLE_EVERY * 1000:.0f} ms"
+    print(f"peak RSS: largest process = getrusage; process tree = summed RSS sampled every {every}\n")
     results: dict[str, Measure | int] = {}
     if "ingestion" in only:
         ingestion = bench_ingestion(raw, args.repeat)
@@ -307,7 +407,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  checks = {share:.0%} of the refresh median (GX import excluded)")
         print("  budget: all checks on one full-scale year ≤ 25 % of the refresh time")
     if args.json:
-        payload = {k: (v.__dict__ | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
+        payload = {k: (asdict(v) | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
         args.json.write_text(json.dumps(payload, indent=2))
 
 

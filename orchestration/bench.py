@@ -1,8 +1,8 @@
 """`make bench`: timings and peak memory on full-scale generated data (DESIGN.md §6).
 
 Each measured step runs in its own subprocess (fresh interpreter, fresh DuckDB file), repeated;
-its median is reported beside a baseline measured in the same run: a plain DuckDB `read_csv` scan
-of the same raw text.
+its median is reported beside baselines measured in the same run: a plain DuckDB `read_csv` scan
+of the same raw text, and a plain pandas implementation of the marts' tables (bench_pandas.py).
 
 Two peak memories per step: "largest process" is the kernel's peak RSS of the biggest single
 process of the step (getrusage of the child and the descendants it waited for); "process tree"
@@ -260,7 +260,8 @@ def bench_ingestion(raw: Path, repeat: int) -> dict:
 
 
 def bench_dbt(raw: Path, repeat: int) -> dict:
-    """dbt build on a warehouse holding the ingested full-scale year (working copy restored each time)."""
+    """dbt build on a warehouse holding the ingested full-scale year (working copy restored each time),
+    and the pandas baseline computing the same tables from the raw text."""
     work = BENCH_DIR / "work-dbt"
     _fresh(work)
     python = sys.executable
@@ -275,7 +276,12 @@ def bench_dbt(raw: Path, repeat: int) -> dict:
     _run_child(args, {"COMEX_DBT_DATABASE": str(db)})
     build = _measure("dbt build", args, repeat, {"COMEX_DBT_DATABASE": str(db)},
                      setup=lambda: shutil.copyfile(pristine, db))  # fmt: skip
-    return {"dbt_build": build}
+    pandas = _measure(
+        "pandas baseline (the marts' tables from the text)",
+        [python, "-m", "orchestration.bench_pandas", str(_text_dir(raw))],
+        repeat,
+    )
+    return {"dbt_build": build, "pandas_baseline": pandas}
 
 
 def _refreshed(raw: Path) -> Path:
@@ -441,8 +447,12 @@ def main(argv: list[str] | None = None) -> None:
         dbt = bench_dbt(raw, args.repeat)
         results.update(dbt)
         print(_line(dbt["dbt_build"], baseline if isinstance(baseline, Measure) else None))
-        print("  (dbt build: seeds, staging views, intermediate and marts tables, every data and unit test)")
-        print("  budget: none of its own in DESIGN §6\n")
+        print(_line(dbt["pandas_baseline"], baseline if isinstance(baseline, Measure) else None))
+        ratios["dbt_build_over_pandas"] = dbt["dbt_build"].median / dbt["pandas_baseline"].median
+        print(f"  dbt build / pandas baseline = {ratios['dbt_build_over_pandas']:.2f}×")
+        print("  (dbt build: seeds, staging views, intermediate and marts tables, every data and unit test;")
+        print("   pandas: totals, ranked products and countries, Sankey links, no vintages, labels or tests)")
+        print("  budget: none of its own in DESIGN §6 (the pandas run is the second baseline)\n")
         budgets["dbt"] = []
     if "refresh" in only:
         refresh = bench_refresh(raw, args.repeat)

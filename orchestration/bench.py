@@ -40,7 +40,7 @@ BUDGET_YEARS = 10
 BUDGET_CPUS = 2
 RSS_BUDGET_MIB = 2048
 SAMPLE_EVERY = 0.05  # seconds between two samples of the process tree's RSS
-SCENARIOS = ("ingestion", "dbt", "refresh", "fiches", "quality")
+SCENARIOS = ("ingestion", "dbt", "refresh", "fiches", "fiche-tables", "quality")
 
 
 @dataclass(frozen=True)
@@ -314,6 +314,73 @@ def bench_fiches(raw: Path, repeat: int, year: int) -> dict:
     return {"fiches": _measure("comex fiche --all (every territory + index)", args, repeat, setup=lambda: _fresh(out))}
 
 
+_FICHE_TABLES = """
+import json, sys, time
+started = time.perf_counter()
+from pathlib import Path
+import duckdb
+from orchestration.fiches.data import ExportTables
+from orchestration.quality.settings import dbt_vars
+imported = time.perf_counter() - started
+exports, warehouse, year = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+started = time.perf_counter()
+tables = ExportTables(exports)
+loaded = time.perf_counter() - started
+territories = [t for t in tables.territories(year) if t.level == "departement"]
+top_n = dbt_vars()[0]
+where = "year = $year and level = $level and territory_code = $code"
+queries = [
+    f"select * from marts.territory_totals where {where} order by flow",
+    f"select * from marts.product_activity where {where} and rank <= {top_n} order by flow, rank",
+    f"select * from marts.partner_ranking where {where} and rank <= {top_n} order by flow, rank",
+    f"select * from marts.partner_balance where {where} order by import_eur + export_eur desc, country_code",
+    f"select * from marts.flow_links where {where} order by flow, value_eur desc, product_code, country_code",
+]
+con = duckdb.connect(warehouse, read_only=True)
+
+def from_marts(territory):
+    params = {"year": year, "level": territory.level, "code": territory.code}
+    return [con.execute(sql, params).fetchall() for sql in queries]
+
+def timed(build):
+    build(territories[0])  # warm-up, untimed
+    seconds = []
+    for territory in territories:
+        started = time.perf_counter()
+        build(territory)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+print(json.dumps({"import": imported, "load": loaded, "territories": len(territories),
+                  "exports": timed(lambda t: tables.fiche(year, t)), "marts": timed(from_marts)}))
+"""
+
+
+def bench_fiche_tables(raw: Path, year: int) -> dict:
+    """One territory's fiche tables, warm, in one process: every département of the year is one sample.
+
+    The product (`orchestration.fiches.data`) reads the export tables, loaded once per process, and
+    cuts one territory's view model from them; measured as such, and also as five direct DuckDB
+    queries of the marts (read-only connection) returning the same tables.
+    """
+    work = _refreshed(raw)
+    python = sys.executable
+    run = _run_child([python, "-c", _FICHE_TABLES, str(work / "exports"), str(work / "w" / "comex.duckdb"), str(year)])
+    timings = json.loads(run.output.strip().splitlines()[-1])
+    if timings["territories"] < 20:
+        print(f"  (only {timings['territories']} départements in {year}: fewer than 20 samples)")
+
+    def measure(name: str, seconds: list[float]) -> Measure:
+        return Measure(name, seconds, run.peak_rss_mib, run.tree_peak_rss_mib)
+
+    return {
+        "fiche_tables_import": measure("import fiche and DuckDB code (once per process)", [timings["import"]]),
+        "fiche_tables_load": measure("load the export tables (once per process)", [timings["load"]]),
+        "fiche_tables_exports": measure("one territory's fiche tables from the exports", timings["exports"]),
+        "fiche_tables_marts": measure("one territory's fiche tables, DuckDB marts queries", timings["marts"]),
+    }
+
+
 _QUALITY = """
 import json, sys, time
 from pathlib import Path
@@ -400,6 +467,14 @@ def _line(measure: Measure, baseline: Measure | None = None, rows: int | None = 
     return text
 
 
+def _ms_line(measure: Measure, samples: bool = True) -> str:
+    ms = sorted(s * 1000 for s in measure.seconds)
+    text = f"{measure.name:<52} median {measure.median * 1000:8.2f} ms"
+    if samples:
+        text += f"  (p90 {ms[int(0.9 * (len(ms) - 1))]:.2f} ms, max {ms[-1]:.2f} ms, {len(ms)} territories)"
+    return text
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--year", type=int, default=2024, help="the year measured")
@@ -469,6 +544,21 @@ def main(argv: list[str] | None = None) -> None:
         results.update(fiches)
         print(_line(fiches["fiches"]))
         report("fiches", Budget("every fiche of one year (≈120 pages)", fiches["fiches"].median, 30, "s", caveat))
+    if "fiche-tables" in only:
+        tables = bench_fiche_tables(raw, args.year)
+        results.update(tables)
+        print("one process, warm (each département of the year is a sample; --repeat does not apply):")
+        print(_ms_line(tables["fiche_tables_import"], samples=False))
+        print(_ms_line(tables["fiche_tables_load"], samples=False))
+        print(_ms_line(tables["fiche_tables_exports"]))
+        print(_ms_line(tables["fiche_tables_marts"]))
+        report(
+            "fiche-tables",
+            Budget("one territory's fiche tables (the product: from the exports)",
+                   tables["fiche_tables_exports"].median * 1000, 50, "ms", caveat),
+            Budget("one territory's fiche tables (DuckDB queries of the marts)",
+                   tables["fiche_tables_marts"].median * 1000, 50, "ms", caveat),
+        )  # fmt: skip
     if "quality" in only:
         quality = bench_quality(raw, args.repeat)
         results.update(quality)

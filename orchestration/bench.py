@@ -40,7 +40,8 @@ BUDGET_YEARS = 10
 BUDGET_CPUS = 2
 RSS_BUDGET_MIB = 2048
 SAMPLE_EVERY = 0.05  # seconds between two samples of the process tree's RSS
-SCENARIOS = ("ingestion", "dbt", "refresh", "fiches", "fiche-tables", "quality")
+MONTHLY_REVISION = 0.03  # earlier quarters of a last publication move by ±1.5–3 % (a seeded 20 % of their rows)
+SCENARIOS = ("ingestion", "dbt", "refresh", "fiches", "fiche-tables", "quality", "decade", "monthly")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,21 @@ def budget_caveat(scale: int, years: int | None = None, cpus: int | None = None)
     if cpus is not None and cpus != BUDGET_CPUS:
         reasons.append(f"{cpus} CPUs, not {BUDGET_CPUS}")
     return "; ".join(reasons) or None
+
+
+def bench_years(year: int, count: int) -> list[int]:
+    """The `count` consecutive years ending at `year`, oldest first."""
+    if count < 1:
+        raise ValueError(f"--years must be at least 1, got {count}")
+    return list(range(year - count + 1, year + 1))
+
+
+def last_publication_quarter(year: int) -> tuple[int, int]:
+    """Last quarter of the monthly scenario's "dernière publication": Q1 of the next year.
+
+    Its 5 quarters are the 4 of `year` (already loaded from the annual files, revised) and that one.
+    """
+    return year + 1, 1
 
 
 def tree_rss(root: psutil.Process) -> int:
@@ -181,6 +197,13 @@ def _fresh(path: Path) -> None:
     path.mkdir(parents=True)
 
 
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _year_zips(year: int, scale: int) -> Path:
     """Generate (once, cached under data/bench/) the annual zips of `year` with `scale` rows."""
     raw = BENCH_DIR / f"raw-{year}-{scale}"
@@ -214,6 +237,31 @@ def prepare_data(year: int, scale: int) -> Path:
     return raw
 
 
+def prepare_years(year: int, count: int, scale: int) -> Path:
+    """A drop zone holding the annual zips of `count` years ending at `year` (hard links to the cached ones)."""
+    years = bench_years(year, count)
+    raw = BENCH_DIR / f"years-{years[0]}-{year}-{scale}"
+    _fresh(raw)
+    for each in years:
+        for archive in sorted(_year_zips(each, scale).glob("*.zip")):
+            _link(archive, raw / archive.name)
+    return raw
+
+
+def prepare_last_publication(year: int, scale: int) -> Path:
+    """Generate (once) REGIONAL_CPF4PAYSE/I.txt: the 4 quarters of `year` revised, and Q1 of the next year."""
+    last = last_publication_quarter(year)
+    out = BENCH_DIR / f"lastpub-{last[0]}Q{last[1]}-{scale}"
+    if not (out / ".complete").exists():
+        _fresh(out)
+        from orchestration.sample import write_last_publication
+
+        print(f"generating the last publication of {last[0]}Q{last[1]} into {out} …", flush=True)
+        write_last_publication(out, last, scale=scale, revision=MONTHLY_REVISION)
+        (out / ".complete").touch()
+    return out
+
+
 def _comex() -> list[str]:
     return [str(Path(sys.executable).with_name("comex"))]
 
@@ -221,6 +269,20 @@ def _comex() -> list[str]:
 def _refresh_env(work: Path) -> dict[str, str]:
     """A refresh's warehouse (beside it: raw_archive/, quality/, logs/) in work/w/, its exports in work/exports/."""
     return {"COMEX_WAREHOUSE": str(work / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(work / "exports")}
+
+
+def _vintages(work: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(work / "w" / "comex.duckdb"), read_only=True) as con:
+        return con.execute("select count(*) from raw.vintages").fetchone()[0]
+
+
+def _check_vintages(work: Path, expected: int, what: str) -> None:
+    """The timed refresh really ingested what it was given (not a "nothing new" no-op)."""
+    found = _vintages(work)
+    if found != expected:
+        raise SystemExit(f"bench {what}: the warehouse holds {found} vintages, expected {expected}")
 
 
 _SCAN = """
@@ -453,6 +515,48 @@ def bench_quality(raw: Path, repeat: int) -> dict:
     }
 
 
+def bench_decade(raw_years: Path, count: int, repeat: int) -> dict:
+    """`comex refresh` of `count` annual years at once, from an empty warehouse (work-loaded/)."""
+    work = BENCH_DIR / "work-loaded"
+    args = [*_comex(), "refresh", "--raw-dir", str(raw_years)]
+    name = f"comex refresh, {count} years from empty"
+    decade = _measure(name, args, repeat, _refresh_env(work), setup=lambda: _fresh(work))
+    _check_vintages(work, 2 * count, "decade")
+    return {"decade": decade}
+
+
+def bench_monthly(raw_years: Path, year: int, count: int, scale: int, repeat: int, *, loaded: bool) -> dict:
+    """`comex refresh` when a "dernière publication" lands on a warehouse holding `count` years.
+
+    The loaded warehouse (work-loaded/: warehouse, raw_archive/, quality/, logs/, exports) is
+    built once, untimed, unless the decade scenario just left it there; each timed run starts
+    from a copy of it (work-monthly/) and a drop zone holding the annual zips and
+    REGIONAL_CPF4PAYSE/I.txt: the 4 quarters of `year` revised and Q1 of the next year.
+    """
+    pristine = BENCH_DIR / "work-loaded"
+    if not loaded:
+        print(f"loading {count} years into {pristine} (untimed) …", flush=True)
+        _fresh(pristine)
+        _run_child([*_comex(), "refresh", "--raw-dir", str(raw_years)], _refresh_env(pristine))
+    _check_vintages(pristine, 2 * count, "monthly (loaded warehouse)")
+    raw = BENCH_DIR / f"monthly-{raw_years.name}"
+    _fresh(raw)
+    for path in [*sorted(raw_years.glob("*.zip")), *sorted(prepare_last_publication(year, scale).glob("*.txt"))]:
+        _link(path, raw / path.name)
+    work = BENCH_DIR / "work-monthly"
+
+    def restore() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(pristine, work)
+
+    args = [*_comex(), "refresh", "--raw-dir", str(raw)]
+    last = last_publication_quarter(year)
+    name = f"comex refresh, last publication to {last[0]}Q{last[1]} lands"
+    monthly = _measure(name, args, repeat, _refresh_env(work), setup=restore)
+    _check_vintages(work, 2 * count + 2, "monthly")
+    return {"monthly": monthly}
+
+
 def _line(measure: Measure, baseline: Measure | None = None, rows: int | None = None) -> str:
     runs = ", ".join(f"{s:.2f}" for s in measure.seconds)
     tree = "" if measure.tree_peak_rss_mib is None else f", process tree {measure.tree_peak_rss_mib:6.0f} MiB"
@@ -477,13 +581,16 @@ def _ms_line(measure: Measure, samples: bool = True) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
-    parser.add_argument("--year", type=int, default=2024, help="the year measured")
+    parser.add_argument("--year", type=int, default=2024, help="the year measured (the last one of --years)")
     parser.add_argument("--scale", type=int, default=BUDGET_SCALE, help="rows per year, both flows")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each step (median reported)")
+    parser.add_argument("--years", type=int, default=BUDGET_YEARS, help="years loaded (decade, monthly), to --year")
+    parser.add_argument("--decade-repeat", type=int, default=1, help="runs of the long decade refresh")
     parser.add_argument("--only", choices=SCENARIOS, action="append", help="repeatable; default: every scenario")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
     only = set(args.only or SCENARIOS)
+    years = bench_years(args.year, args.years)
     cpus = os.cpu_count()
 
     where = _run_child([sys.executable, "-c", "import orchestration; print(orchestration.__file__)"]).output.strip()
@@ -492,6 +599,8 @@ def main(argv: list[str] | None = None) -> None:
     raw = prepare_data(args.year, args.scale)
     print(f"data: {raw} ({sum(p.stat().st_size for p in raw.glob('*.zip')) / MiB:.0f} MiB zipped), "
           f"{args.scale:,} rows a year; {cpus} CPUs; medians of {args.repeat} runs")  # fmt: skip
+    if only & {"decade", "monthly"}:
+        print(f"decade and monthly: {len(years)} years {years[0]}–{years[-1]} at {args.scale:,} rows a year")
     every = f"{SAMPLE_EVERY * 1000:.0f} ms"
     print(f"peak RSS: largest process = getrusage; process tree = summed RSS sampled every {every}\n")
     results: dict[str, Measure | int] = {}
@@ -574,10 +683,41 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print("  budget: all checks ≤ 25 % of the refresh time: not checked (needs the refresh scenario too)")
         report("quality", *checks)
+    raw_years = prepare_years(args.year, args.years, args.scale) if only & {"decade", "monthly"} else None
+    loaded = False
+    long_caveat = budget_caveat(args.scale, len(years), cpus)
+    if "decade" in only and raw_years:
+        decade = bench_decade(raw_years, len(years), args.decade_repeat)
+        results.update(decade)
+        loaded = True
+        print(f"(decade: {len(years)} years {years[0]}–{years[-1]} at {args.scale:,} rows a year; "
+              f"{args.decade_repeat} run(s), --decade-repeat, 1 by default: it is long)")  # fmt: skip
+        print(_line(decade["decade"]))
+        report(
+            "decade",
+            Budget(f"full refresh, {BUDGET_YEARS} years", decade["decade"].median, 120, "s", long_caveat),
+            Budget("its peak RSS (process tree)", decade["decade"].tree_peak_rss_mib, RSS_BUDGET_MIB, "MiB",
+                   long_caveat),
+        )  # fmt: skip
+    if "monthly" in only and raw_years:
+        monthly = bench_monthly(raw_years, args.year, len(years), args.scale, args.repeat, loaded=loaded)
+        results.update(monthly)
+        print(f"(monthly: on {len(years)} years {years[0]}–{years[-1]} loaded at {args.scale:,} rows a year; "
+              f"5 quarters ≈ 5/4 of a year's rows, {args.year}'s revised by ±{MONTHLY_REVISION / 2:.1%}–"
+              f"{MONTHLY_REVISION:.0%} on 20 % of rows)")  # fmt: skip
+        print(_line(monthly["monthly"]))
+        report(
+            "monthly",
+            Budget(f"refresh after one new quarter lands, {BUDGET_YEARS} years loaded", monthly["monthly"].median, 15,
+                   "s", long_caveat),
+            Budget("its peak RSS (process tree)", monthly["monthly"].tree_peak_rss_mib, RSS_BUDGET_MIB, "MiB",
+                   long_caveat),
+        )  # fmt: skip
     if args.json:
         payload: dict = {
-            "config": {"year": args.year, "scale": args.scale, "repeat": args.repeat, "cpus": cpus,
-                       "rss_sample_seconds": SAMPLE_EVERY, "scenarios": [s for s in SCENARIOS if s in only]},
+            "config": {"year": args.year, "scale": args.scale, "repeat": args.repeat, "years": years,
+                       "decade_repeat": args.decade_repeat, "cpus": cpus, "rss_sample_seconds": SAMPLE_EVERY,
+                       "monthly_revision": MONTHLY_REVISION, "scenarios": [s for s in SCENARIOS if s in only]},
         }  # fmt: skip
         payload |= {k: (asdict(v) | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
         payload["ratios"] = ratios

@@ -6,6 +6,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint fmt bench docs dagster lock clean browser fiches
@@ -48,8 +49,8 @@ fmt: setup ## Auto-format Python and SQL
 	$(BIN)/ruff format orchestration tests scripts
 	$(BIN)/sqlfluff fix models macros $(wildcard tests/dbt)
 
-bench: setup ## Benchmarks on full-scale generated data (DESIGN.md §6)
-	$(BIN)/python -m orchestration.bench
+bench: setup ## Benchmarks on full-scale generated data (DESIGN.md §6); options in BENCH_ARGS="..."
+	$(BIN)/python -m orchestration.bench $(BENCH_ARGS)
 
 docs: setup ## Generate and serve the dbt docs on http://localhost:8080
 	$(BIN)/dbt docs generate --project-dir . --profiles-dir .

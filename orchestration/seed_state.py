@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
 from orchestration.checksums import tree_sha256
 from orchestration.settings import REPO_ROOT
+from orchestration.warehouse import connect
 
 STATE_TABLE = "reference.seed_state"
 _FILES = ("dbt_project.yml", "profiles.yml")
@@ -37,7 +36,7 @@ def seeds_current(database: Path, fingerprint: str, relations: list[tuple[str, s
     """True when `database` was last seeded with this fingerprint and still has every seed table."""
     if not database.exists() or not relations:
         return False
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database, read_only=True) as con:
         tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
         schema, table = STATE_TABLE.split(".")
         if (schema, table) not in tables or not all(r in tables for r in relations):
@@ -48,7 +47,7 @@ def seeds_current(database: Path, fingerprint: str, relations: list[tuple[str, s
 
 def record_seeds(database: Path, fingerprint: str) -> None:
     """Note in `database` that its seed tables are those of `fingerprint`."""
-    with duckdb.connect(str(database)) as con:
+    with connect(database) as con:
         con.execute(f"create schema if not exists {STATE_TABLE.split('.')[0]}")
         con.execute(
             f"create or replace table {STATE_TABLE} as "

@@ -1,6 +1,5 @@
 """Asset `customs_files`: new DGDDI files of the drop zone, ingested into the working warehouse."""
 
-import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from orchestration import warehouse
@@ -30,7 +29,7 @@ def customs_files(context: AssetExecutionContext, comex: ComexResource) -> Mater
     def progress(name: str, index: int, total: int) -> None:
         context.log.info(f"reading {name} ({index}/{total})")
 
-    with duckdb.connect(str(comex.working_warehouse)) as con:
+    with warehouse.connect(comex.working_warehouse) as con:
         report = ingest_drop_zone(con, paths.raw_dir, warehouse.archive_dir(paths.warehouse), progress=progress)
         totals = con.execute("select count(*), count(distinct vintage_id) from raw.customs_flows").fetchone()
     assert totals is not None

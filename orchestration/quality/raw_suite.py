@@ -22,6 +22,7 @@ from orchestration.ingestion.validation import MIN_YEAR
 from orchestration.quality.context import Expect, SuiteSpec
 from orchestration.quality.settings import QualitySettings
 from orchestration.settings import SEEDS_DIR
+from orchestration.warehouse import connect_read_only
 
 #: raw.customs_flows as ingestion/registry.py creates it: "name type [not null]".
 EXPECTED_SCHEMA = (
@@ -50,7 +51,7 @@ def last_vintage_id(warehouse: Path) -> int:
     """The highest vintage id of a (live) warehouse; 0 when it does not exist or holds none."""
     if not warehouse.exists():
         return 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_read_only(warehouse) as con:
         exists = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'vintages'"
         ).fetchone()

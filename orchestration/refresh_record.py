@@ -79,6 +79,12 @@ def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
     return tree_sha256(root, FINGERPRINT_FILES, FINGERPRINT_FOLDERS)
 
 
+def built_by_current_project(warehouse: Path) -> bool:
+    """The warehouse's last refresh succeeded and was built by the dbt project as it is now."""
+    record = read_record(warehouse)
+    return record is not None and record.success and record.dbt_fingerprint == dbt_fingerprint()
+
+
 def check_fields(events: Iterable[Any]) -> dict[str, Any]:
     """The record's check fields (passed, warned, failed, and the names of those not passed)."""
     from orchestration.quality.summary import summarise_checks

@@ -2,35 +2,6 @@
 -- quarter replaces the earlier one whole, it is never added to it.
 with
 
-periods as (
-
-    select
-        vintage_periods.vintage_id,
-        vintage_periods.flow,
-        vintage_periods.year,
-        vintage_periods.quarter,
-        vintages.publication_order
-    from {{ ref('stg_customs__vintage_periods') }} as vintage_periods
-    inner join {{ ref('stg_customs__vintages') }} as vintages
-        on vintage_periods.vintage_id = vintages.vintage_id
-
-),
-
-ranked as (
-
-    select
-        vintage_id,
-        flow,
-        year,
-        quarter,
-        row_number() over (
-            partition by flow, year, quarter
-            order by publication_order desc
-        ) as recency_rank
-    from periods
-
-),
-
 current_periods as (
 
     select
@@ -38,8 +9,7 @@ current_periods as (
         flow,
         year,
         quarter
-    from ranked
-    where recency_rank = 1
+    from {{ ref('int_periods__current_vintage') }}
 
 ),
 

@@ -3,9 +3,59 @@
 -- code, the sum of its départements) and 'france' ('FR', every département including DOM and
 -- Monaco). Products at var product_level. Materialized once: the indicator marts read it.
 -- Grain: (year, flow, level, territory_code, product_code, country_code).
-{{ config(materialized='table') }}
+-- Incremental by year: source_vintages names the (flow, quarter, vintage) a year's rows come
+-- from; a refresh rebuilds only the years whose current vintages differ (new or revised
+-- quarters) and replaces them whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_periods',
+    unique_key=['year'],
+    on_schema_change='fail'
+) }}
 
 with
+
+year_vintages as (
+
+    select
+        year,
+        {{ dbt.listagg(
+            dbt.concat(["flow", "'-'", "cast(quarter as " ~ dbt.type_string() ~ ")", "':'",
+                        "cast(vintage_id as " ~ dbt.type_string() ~ ")"]),
+            "','",
+            "order by flow, quarter"
+        ) }} as source_vintages
+    from {{ ref('int_periods__current_vintage') }}
+    group by year
+
+),
+
+{% if is_incremental() %}
+    built_years as (
+
+        select distinct
+            year,
+            source_vintages
+        from {{ this }}
+
+    ),
+
+{% endif %}
+years_to_build as (
+
+    select
+        year_vintages.year,
+        year_vintages.source_vintages
+    from year_vintages
+    {% if is_incremental() %}
+        left join built_years
+            on
+                year_vintages.year = built_years.year
+                and year_vintages.source_vintages = built_years.source_vintages
+        where built_years.year is null
+    {% endif %}
+
+),
 
 flows as (
 
@@ -20,6 +70,7 @@ flows as (
     from {{ ref('int_flows__current_vintage') }} as current_flows
     inner join {{ ref('int_products__at_level') }} as products
         on current_flows.{{ product_source_column() }} = products.source_code
+    where current_flows.year in (select years_to_build.year from years_to_build)
 
 ),
 
@@ -34,11 +85,14 @@ stacked as (
 )
 
 select
-    year,
-    flow,
-    level,
-    territory_code,
-    product_code,
-    country_code,
-    cast(value_eur as bigint) as value_eur
+    stacked.year,
+    stacked.flow,
+    stacked.level,
+    stacked.territory_code,
+    stacked.product_code,
+    stacked.country_code,
+    cast(stacked.value_eur as bigint) as value_eur,
+    years_to_build.source_vintages
 from stacked
+inner join years_to_build
+    on stacked.year = years_to_build.year

@@ -13,6 +13,7 @@ from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
 from orchestration.dbt_project import comex_dbt_project, ensure_manifest
+from orchestration.refresh_record import built_by_current_project
 from orchestration.resources import ComexResource
 from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
 
@@ -60,7 +61,9 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
 
     dbt unit tests check the models' logic, not the data: they run in the test suite, not here.
     Reference seeds already loaded, unchanged, into this warehouse are neither reloaded nor
-    retested (`orchestration/seed_state.py`).
+    retested (`orchestration/seed_state.py`). Incremental models (fct_trade_flows,
+    int_flows__territories) are rebuilt from scratch unless the last successful refresh of this
+    warehouse was built by the same dbt project.
     """
     database = comex.working_warehouse
     fingerprint = seeds_fingerprint(str(DBT_PYTHON_VERSION))
@@ -70,6 +73,9 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
     if keep_seeds:
         args += ["--exclude", "resource_type:seed"]
         context.log.info(f"reference seeds unchanged since loaded: {len(seeds)} seeds and their tests not re-run")
+    if not built_by_current_project(comex.paths.warehouse):
+        args.append("--full-refresh")
+        context.log.info("dbt project changed since the last successful refresh (or none yet): full rebuild")
     with _dbt_database(str(database)):
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()

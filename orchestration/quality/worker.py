@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from orchestration.quality.context import SuiteOutcome, SuiteSpec, gx_module, quality_context
@@ -61,16 +63,27 @@ def stop() -> None:
 atexit.register(stop)
 
 
+def _ready_worker() -> tuple[ProcessPoolExecutor, float]:
+    """The running worker once GX is imported in it, and how long that import took."""
+    start()
+    executor, ready = _EXECUTOR, _READY
+    assert executor is not None and ready is not None
+    import_seconds = ready.result()
+    executor.submit(os.getpid).result()  # raises BrokenProcessPool if the worker died since
+    return executor, import_seconds
+
+
 class RemoteQuality:
     """The worker's GX context for one quality root and run: `QualityContext`'s interface."""
 
     def __init__(self, root: Path | None, run_key: str) -> None:
-        start()
-        assert _EXECUTOR is not None and _READY is not None
         self.root, self.run_key = root, run_key
-        self._executor = _EXECUTOR
         started = time.perf_counter()
-        self.import_seconds = _READY.result()
+        try:
+            self._executor, self.import_seconds = _ready_worker()
+        except BrokenProcessPool:  # a worker that died (killed, out of memory) in an earlier run
+            stop()
+            self._executor, self.import_seconds = _ready_worker()
         self.wait_seconds = time.perf_counter() - started  # what the import still cost the caller
 
     def validate(self, spec: SuiteSpec) -> SuiteOutcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -31,6 +32,14 @@ def write_zip(path: Path, member: str, lines: list[str]) -> Path:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(member, "\r\n".join(lines) + "\r\n")
     return path
+
+
+def zip_bytes(member: str, text: str) -> bytes:
+    """A zip of one member with a fixed timestamp: the same text always gives the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(member, date_time=(2025, 6, 5, 9, 0, 0)), text)
+    return buffer.getvalue()
 
 
 def ingest(raw_dir: Path, db: Path) -> IngestionReport:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -24,14 +22,12 @@ from orchestration.fetch.links import resolve
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
 from orchestration.ingestion.sources import Packaging, classify
+from tests.helpers import zip_bytes
 from tests.unit.loopback import Server, send, status
 
 
 def _zip_bytes(text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("Regional-2024-export/Region_2024_Export.txt", text)
-    return buffer.getvalue()
+    return zip_bytes("Regional-2024-export/Region_2024_Export.txt", text)
 
 
 ZIP_BODY = _zip_bytes("E;1;2024;88;13;C20A;2011;DE;1000;20\r\n")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from orchestration.fetch.config import FetchSettings, Kind, LinkSource, Source, 
 from orchestration.fetch.http import Page
 from orchestration.fetch.links import file_name_from_url, page_links
 from orchestration.fetch.log import FETCH_LOG_NAME
+from tests.helpers import zip_bytes
 from tests.unit.loopback import Server, send, status
 
 PAGE_PATH = "/site_fr/telechargement/telechargement_SGBD.asp"
@@ -27,10 +26,7 @@ ROWS = b"E;1;2024;88;13;C20A;2011;DE;1000;20\r\n"
 
 
 def _zip_bytes(text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("REGIONAL_CPF4PAYSE.txt", text)
-    return buffer.getvalue()
+    return zip_bytes("REGIONAL_CPF4PAYSE.txt", text)
 
 
 ZIP_BODY = _zip_bytes(ROWS.decode())

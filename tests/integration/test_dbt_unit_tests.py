@@ -1,4 +1,5 @@
-"""dbt `unit_tests:` (ranking, ties, AUTRES folding, highlights) run for real with dbt test."""
+"""dbt run for real with `dbt test`: the `unit_tests:` (ranking, ties, AUTRES folding, highlights)
+and the project's generic data tests on a warehouse with bad rows planted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.settings import REPO_ROOT
@@ -15,18 +17,47 @@ from orchestration.settings import REPO_ROOT
 pytestmark = pytest.mark.integration
 
 
-def test_dbt_unit_tests_pass(sample_warehouse: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "comex.duckdb"
-    shutil.copyfile(sample_warehouse, warehouse)
+def dbt_test(warehouse: Path, tmp_path: Path, *select: str) -> subprocess.CompletedProcess[str]:
+    """`dbt test --select …` on `warehouse` (a copy: tests never write the shared one)."""
     dbt = str(Path(sys.executable).with_name("dbt"))
-    result = subprocess.run(
-        [dbt, "test", "--select", "test_type:unit", "--project-dir", str(REPO_ROOT), "--profiles-dir",
-         str(REPO_ROOT), "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+    return subprocess.run(
+        [dbt, "test", "--select", *select, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
         capture_output=True, text=True, env={**os.environ, "COMEX_DBT_DATABASE": str(warehouse)},
         timeout=600, check=False,
     )  # fmt: skip
+
+
+def test_dbt_unit_tests_pass(sample_warehouse: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "comex.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    result = dbt_test(warehouse, tmp_path, "test_type:unit")
     assert result.returncode == 0, result.stdout[-4000:]
     done = next(line for line in result.stdout.splitlines() if "Done. PASS=" in line)
     passed = int(done.split("PASS=")[1].split()[0])
     assert passed >= 5, done
     assert "ERROR=0" in done
+
+
+def test_generic_tests_find_planted_nulls_and_duplicates(sample_warehouse: Path, tmp_path: Path) -> None:
+    """`not_null_columns` (one node per model) returns one row per column holding nulls;
+    `unique_combination` (hash, then the real key) returns each repeated key."""
+    warehouse = tmp_path / "comex.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update reference.dgddi_cpf4 set cpf4_label = null where cpf4_code in ('0111', '0112')")
+        con.execute("update reference.dgddi_cpf4 set valid_to = null where cpf4_code = '0113'")
+        con.execute("insert into reference.dgddi_cpf4 select * from reference.dgddi_cpf4 where cpf4_code = '0114'")
+    selected = (
+        "dgddi_cpf4,test_name:not_null_columns",
+        "dgddi_cpf4,test_name:unique_combination",
+        "dgddi_a129,test_name:not_null_columns",
+    )
+    result = dbt_test(warehouse, tmp_path, *selected)
+
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert "PASS=1" in result.stdout and "ERROR=2" in result.stdout, result.stdout[-4000:]  # dgddi_a129's passes
+    compiled = {p.name.split("_dgddi_cpf4")[0]: p.read_text() for p in (tmp_path / "target").rglob("*dgddi_cpf4*.sql")}
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing rows, as dbt's compiled tests find them
+        assert sorted(con.execute(compiled["not_null_columns"]).fetchall()) == [("cpf4_label", 2), ("valid_to", 1)]
+        assert [row[0] for row in con.execute(compiled["unique_combination"]).fetchall()] == ["0114"]

@@ -19,6 +19,7 @@ from orchestration.seed_state import record_seeds, seed_relations, seeds_current
 
 DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"
 PARTIAL_PARSE = "partial_parse.msgpack"
+KEPT_RUN_TARGETS = 5  # dagster-dbt writes each run's artifacts to target/<op>-<ids>/ (~10 MB)
 
 
 class ComexDbtTranslator(DagsterDbtTranslator):
@@ -80,6 +81,7 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     _keep_partial_parse(invocation.target_path)
+    prune_run_targets(invocation.target_path, KEPT_RUN_TARGETS)
     if not keep_seeds and _loaded_every_seed(invocation.get_artifact("run_results.json"), len(seeds)):
         record_seeds(database, fingerprint)
 
@@ -99,3 +101,18 @@ def _keep_partial_parse(run_target: Path) -> None:
     if cache.is_file():
         comex_dbt_project.target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache, comex_dbt_project.target_path / PARTIAL_PARSE)
+
+
+def prune_run_targets(run_target: Path, keep: int) -> list[Path]:
+    """Remove all but the `keep` newest run folders like `run_target` (same op) beside it.
+
+    A monthly refresh would otherwise add one for ever. The newest ones stay for debugging
+    (dbt.log, run_results.json); `run_target` itself is never removed. Returns the removed ones.
+    """
+    prefix = run_target.name.split("-")[0] + "-"
+    runs = [p for p in run_target.parent.glob(prefix + "*") if p.is_dir() and p != run_target]
+    runs.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = runs[max(keep - 1, 0) :]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed

@@ -3,16 +3,26 @@
     Two stages, for the large tables (the fact holds ~4 M rows a year): group one 64-bit hash
     of the key, then group the full key only for the rows whose hash repeats. A hash collision
     never fails the test: the second stage checks the real values.
+    `newest_by` (optional, a timestamp column such as built_at) limits the test to the rows
+    built last, for an incremental model whose key includes the periods it replaces whole:
+    rows of older periods were tested when they were built, and cannot collide with new ones.
     Usage (model level):
         data_tests:
           - unique_combination:
               arguments:
                 columns: [country_code, valid_from]
+                newest_by: built_at  # optional
 -#}
-{% test unique_combination(model, columns) %}
-    with repeated_hashes as (
-        select hash({{ columns | join(', ') }}) as key_hash
+{% test unique_combination(model, columns, newest_by=none) %}
+    with tested as (
+        select {{ columns | join(', ') }}
         from {{ model }}
+        where {% if newest_by %}{{ newest_by }} = (select max({{ newest_by }}) from {{ model }}){% else %}true{% endif %}
+    ),
+
+    repeated_hashes as (
+        select hash({{ columns | join(', ') }}) as key_hash
+        from tested
         group by key_hash
         having count(*) > 1
     )
@@ -20,7 +30,7 @@
     select
         {{ columns | join(', ') }},
         count(*) as n_rows
-    from {{ model }}
+    from tested
     where hash({{ columns | join(', ') }}) in (select repeated_hashes.key_hash from repeated_hashes)
     group by {{ columns | join(', ') }}
     having count(*) > 1

@@ -4,8 +4,8 @@
 -- Monaco). Products at var product_level. Materialized once: the indicator marts read it.
 -- Grain: (year, flow, level, territory_code, product_code, country_code).
 -- Incremental by year: source_vintages names the (flow, quarter, vintage) a year's rows come
--- from; a refresh rebuilds only the years whose current vintages differ (new or revised
--- quarters) and replaces them whole.
+-- from (int_years__current_vintages); a refresh rebuilds only the years whose current vintages
+-- differ (new or revised quarters) and replaces them whole. built_at: when dbt built the year.
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -15,45 +15,9 @@
 
 with
 
-year_vintages as (
-
-    select
-        year,
-        {{ dbt.listagg(
-            dbt.concat(["flow", "'-'", "cast(quarter as " ~ dbt.type_string() ~ ")", "':'",
-                        "cast(vintage_id as " ~ dbt.type_string() ~ ")"]),
-            "','",
-            "order by flow, quarter"
-        ) }} as source_vintages
-    from {{ ref('int_periods__current_vintage') }}
-    group by year
-
-),
-
-{% if is_incremental() %}
-    built_years as (
-
-        select distinct
-            year,
-            source_vintages
-        from {{ this }}
-
-    ),
-
-{% endif %}
 years_to_build as (
 
-    select
-        year_vintages.year,
-        year_vintages.source_vintages
-    from year_vintages
-    {% if is_incremental() %}
-        left join built_years
-            on
-                year_vintages.year = built_years.year
-                and year_vintages.source_vintages = built_years.source_vintages
-        where built_years.year is null
-    {% endif %}
+    {{ years_to_rebuild() | indent(4) }}
 
 ),
 
@@ -92,7 +56,8 @@ select
     stacked.product_code,
     stacked.country_code,
     cast(stacked.value_eur as bigint) as value_eur,
-    years_to_build.source_vintages
+    years_to_build.source_vintages,
+    {{ built_at() }} as built_at
 from stacked
 inner join years_to_build
     on stacked.year = years_to_build.year

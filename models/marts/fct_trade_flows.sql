@@ -5,7 +5,8 @@
 -- grain: grouping by them is cheaper than aggregating them, and the grain test proves it.
 -- Incremental: a refresh rebuilds only the periods (flow, year, quarter) whose current vintage
 -- is not the one already loaded (new or revised quarters) and replaces them whole; a change to
--- the dbt project makes the refresh rebuild everything (--full-refresh).
+-- the dbt project makes the refresh rebuild everything (--full-refresh). built_at: when dbt
+-- built the period (its grain test checks only the periods built last).
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -113,5 +114,6 @@ select
     cast(a129_code as {{ dbt.type_string() }}) as a129_code,
     cast(vintage_id as integer) as vintage_id,
     cast(value_eur as bigint) as value_eur,
-    cast(mass_kg as bigint) as mass_kg
+    cast(mass_kg as bigint) as mass_kg,
+    {{ built_at() }} as built_at
 from aggregated

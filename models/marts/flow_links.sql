@@ -4,7 +4,22 @@
 -- highlight_n largest cells whose product and country are both named are highlighted (ties
 -- by product_code, then country_code). The cells of a territory/flow/year sum to its total.
 -- Grain: (year, level, territory_code, flow, product_code, country_code).
+-- Incremental by year: a refresh rebuilds only the years whose current vintages changed
+-- (source_vintages, see int_years__current_vintages) and replaces them whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_periods',
+    unique_key=['year'],
+    on_schema_change='fail'
+) }}
+
 with
+
+years_to_build as (
+
+    {{ years_to_rebuild() | indent(4) }}
+
+),
 
 flows as (
 
@@ -17,7 +32,9 @@ flows as (
         country_code,
         value_eur
     from {{ ref('int_flows__territories') }}
-    where value_eur > 0
+    where
+        value_eur > 0
+        and year in (select years_to_build.year from years_to_build)
 
 ),
 
@@ -32,6 +49,7 @@ product_ranks as (
         product_label,
         rank as product_rank
     from {{ ref('product_activity') }}
+    where year in (select years_to_build.year from years_to_build)
 
 ),
 
@@ -46,6 +64,7 @@ country_ranks as (
         country_label,
         rank as country_rank
     from {{ ref('partner_ranking') }}
+    where year in (select years_to_build.year from years_to_build)
 
 ),
 
@@ -123,21 +142,24 @@ cells as (
 ranked as (
 
     select
-        year,
-        level,
-        territory_code,
-        flow,
-        product_code,
-        product_label,
-        country_code,
-        country_label,
-        value_eur,
-        is_named,
+        cells.year,
+        cells.level,
+        cells.territory_code,
+        cells.flow,
+        cells.product_code,
+        cells.product_label,
+        cells.country_code,
+        cells.country_label,
+        cells.value_eur,
+        cells.is_named,
+        years_to_build.source_vintages,
         row_number() over (
-            partition by year, level, territory_code, flow, is_named
-            order by value_eur desc, product_code asc, country_code asc
+            partition by cells.year, cells.level, cells.territory_code, cells.flow, cells.is_named
+            order by cells.value_eur desc, cells.product_code asc, cells.country_code asc
         ) as cell_rank
     from cells
+    inner join years_to_build
+        on cells.year = years_to_build.year
 
 )
 
@@ -151,5 +173,6 @@ select
     cast(country_code as {{ dbt.type_string() }}) as country_code,
     cast(country_label as {{ dbt.type_string() }}) as country_label,
     cast(value_eur as bigint) as value_eur,
-    cast(is_named = 1 and cell_rank <= {{ var('highlight_n') }} as boolean) as is_highlighted
+    cast(is_named = 1 and cell_rank <= {{ var('highlight_n') }} as boolean) as is_highlighted,
+    cast(source_vintages as {{ dbt.type_string() }}) as source_vintages
 from ranked

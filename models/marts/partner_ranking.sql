@@ -2,7 +2,22 @@
 -- country_code ascending). Every code of the file counts, special codes included (FR goods
 -- returned, QU undetermined, QR/QS supplies...). Rows with no trade are left out.
 -- Grain: (year, level, territory_code, flow, country_code).
+-- Incremental by year: a refresh rebuilds only the years whose current vintages changed
+-- (source_vintages, see int_years__current_vintages) and replaces them whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_periods',
+    unique_key=['year'],
+    on_schema_change='fail'
+) }}
+
 with
+
+years_to_build as (
+
+    {{ years_to_rebuild() | indent(4) }}
+
+),
 
 partners as (
 
@@ -14,6 +29,7 @@ partners as (
         country_code,
         sum(value_eur) as value_eur
     from {{ ref('int_flows__territories') }}
+    where year in (select years_to_build.year from years_to_build)
     group by
         year,
         level,
@@ -43,6 +59,7 @@ ranked as (
         partners.country_code,
         labels.country_label,
         partners.value_eur,
+        years_to_build.source_vintages,
         {{ safe_share(
             'partners.value_eur',
             'sum(partners.value_eur) over (partition by partners.year, partners.level, partners.territory_code, partners.flow)'
@@ -52,6 +69,8 @@ ranked as (
             order by partners.value_eur desc, partners.country_code asc
         ) as country_rank
     from partners
+    inner join years_to_build
+        on partners.year = years_to_build.year
     left join labels
         on
             partners.year = labels.year
@@ -69,5 +88,6 @@ select
     cast(country_label as {{ dbt.type_string() }}) as country_label,
     cast(value_eur as bigint) as value_eur,
     cast(share_of_flow as double) as share_of_flow,
-    cast(country_rank as integer) as rank
+    cast(country_rank as integer) as rank,
+    cast(source_vintages as {{ dbt.type_string() }}) as source_vintages
 from ranked

@@ -1,7 +1,22 @@
 -- Products (at var product_level, A129 by default) traded by every territory, per year and
 -- flow, ranked by value (ties by product_code ascending). Rows with no trade are left out.
 -- Grain: (year, level, territory_code, flow, product_code).
+-- Incremental by year: a refresh rebuilds only the years whose current vintages changed
+-- (source_vintages, see int_years__current_vintages) and replaces them whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_periods',
+    unique_key=['year'],
+    on_schema_change='fail'
+) }}
+
 with
+
+years_to_build as (
+
+    {{ years_to_rebuild() | indent(4) }}
+
+),
 
 products as (
 
@@ -13,6 +28,7 @@ products as (
         product_code,
         sum(value_eur) as value_eur
     from {{ ref('int_flows__territories') }}
+    where year in (select years_to_build.year from years_to_build)
     group by
         year,
         level,
@@ -41,6 +57,7 @@ ranked as (
         products.product_code,
         labels.product_label,
         products.value_eur,
+        years_to_build.source_vintages,
         {{ safe_share(
             'products.value_eur',
             'sum(products.value_eur) over (partition by products.year, products.level, products.territory_code, products.flow)'
@@ -50,6 +67,8 @@ ranked as (
             order by products.value_eur desc, products.product_code asc
         ) as product_rank
     from products
+    inner join years_to_build
+        on products.year = years_to_build.year
     left join labels
         on products.product_code = labels.product_code
     where products.value_eur > 0
@@ -65,5 +84,6 @@ select
     cast(product_label as {{ dbt.type_string() }}) as product_label,
     cast(value_eur as bigint) as value_eur,
     cast(share_of_flow as double) as share_of_flow,
-    cast(product_rank as integer) as rank
+    cast(product_rank as integer) as rank,
+    cast(source_vintages as {{ dbt.type_string() }}) as source_vintages
 from ranked

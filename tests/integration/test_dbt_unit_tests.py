@@ -1,8 +1,9 @@
-"""dbt run for real with `dbt test`: the `unit_tests:` (ranking, ties, AUTRES folding, highlights)
-and the project's generic data tests on a warehouse with bad rows planted."""
+"""dbt run for real: the `unit_tests:` (ranking, ties, AUTRES folding, highlights), the project's
+generic data tests on a warehouse with bad rows planted, and `dbt docs generate`."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,15 +18,20 @@ from orchestration.settings import REPO_ROOT
 pytestmark = pytest.mark.integration
 
 
-def dbt_test(warehouse: Path, tmp_path: Path, *select: str) -> subprocess.CompletedProcess[str]:
-    """`dbt test --select …` on `warehouse` (a copy: tests never write the shared one)."""
-    dbt = str(Path(sys.executable).with_name("dbt"))
+def dbt(warehouse: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` on `warehouse` (a copy: tests never write the shared one), artifacts in tmp_path/target."""
     return subprocess.run(
-        [dbt, "test", "--select", *select, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(REPO_ROOT),
+         "--profiles-dir", str(REPO_ROOT), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
         capture_output=True, text=True, env={**os.environ, "COMEX_DBT_DATABASE": str(warehouse)},
         timeout=600, check=False,
     )  # fmt: skip
+
+
+def dbt_test(warehouse: Path, tmp_path: Path, *select: str) -> subprocess.CompletedProcess[str]:
+    """`dbt test --select …` on `warehouse`."""
+    return dbt(warehouse, tmp_path, "test", "--select", *select)
 
 
 def test_dbt_unit_tests_pass(sample_warehouse: Path, tmp_path: Path) -> None:
@@ -61,3 +67,21 @@ def test_generic_tests_find_planted_nulls_and_duplicates(sample_warehouse: Path,
     with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing rows, as dbt's compiled tests find them
         assert sorted(con.execute(compiled["not_null_columns"]).fetchall()) == [("cpf4_label", 2), ("valid_to", 1)]
         assert [row[0] for row in con.execute(compiled["unique_combination"]).fetchall()] == ["0114"]
+
+
+def test_dbt_docs_generate_documents_every_mart_and_column(sample_warehouse: Path, tmp_path: Path) -> None:
+    """`make docs` works: the catalog lists every mart with its columns, each described in the manifest."""
+    warehouse = tmp_path / "comex.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    result = dbt(warehouse, tmp_path, "docs", "generate")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
+    marts = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] == "model" and n["schema"] == "marts"}
+    assert len(marts) == 10
+    for key, node in marts.items():
+        assert node["description"], key
+        built = {name.lower() for name in catalog["nodes"][key]["columns"]}
+        documented = {name for name, column in node["columns"].items() if column["description"]}
+        assert built == documented, key

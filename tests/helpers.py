@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -50,3 +53,13 @@ def ingest(raw_dir: Path, db: Path) -> IngestionReport:
 def query(db: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def comex_fetch(sources: Path, raw: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`comex fetch --sources …` into `raw`, as a user runs it; also its `error:` lines."""
+    comex = str(Path(sys.executable).with_name("comex"))
+    env = {**os.environ, "COMEX_RAW_DIR": str(raw), "COLUMNS": "200"}
+    run = subprocess.run(
+        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    return run, [line for line in run.stderr.splitlines() if line.startswith("error:")]

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
@@ -22,7 +19,7 @@ from orchestration.fetch.links import resolve
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
 from orchestration.ingestion.sources import Packaging, classify
-from tests.helpers import zip_bytes
+from tests.helpers import comex_fetch, zip_bytes
 from tests.unit.loopback import Server, send, status
 
 
@@ -216,13 +213,8 @@ def test_comex_fetch_cli_reports_one_clear_line(server: Server, tmp_path: Path) 
         f'[[source]]\nname = "gone"\nurl = "{server.url("/gone.zip")}"\nfile = "Regional-2022-export.zip"\n',
         encoding="utf-8",
     )
-    comex = str(Path(sys.executable).with_name("comex"))
-    env = {**os.environ, "COMEX_RAW_DIR": str(tmp_path / "raw"), "COLUMNS": "200"}
-    failed = subprocess.run(
-        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    failed, errors = comex_fetch(sources, tmp_path / "raw")
     assert failed.returncode == 1
-    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         f"error: fetch failed: Regional-2022-export.zip: HTTP 404 Not Found ({server.url('/gone.zip')})"
     ], failed.stderr
@@ -230,9 +222,7 @@ def test_comex_fetch_cli_reports_one_clear_line(server: Server, tmp_path: Path) 
     assert not (tmp_path / "raw" / "liste-ti-com2023-20240704.csv").exists()
 
     sources.write_text(sources.read_text(encoding="utf-8").split('[[source]]\nname = "gone"')[0], encoding="utf-8")
-    ok = subprocess.run(
-        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    ok, _ = comex_fetch(sources, tmp_path / "raw")
     assert ok.returncode == 0, ok.stderr
     assert "1 new or updated (liste-ti-com2023-20240704.csv)" in ok.stderr
     assert (tmp_path / "raw" / "liste-ti-com2023-20240704.csv").read_bytes().startswith(b"insee_com,")

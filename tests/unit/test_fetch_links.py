@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from orchestration.fetch.config import FetchSettings, Kind, LinkSource, Source, 
 from orchestration.fetch.http import Page
 from orchestration.fetch.links import file_name_from_url, page_links
 from orchestration.fetch.log import FETCH_LOG_NAME
-from tests.helpers import zip_bytes
+from tests.helpers import comex_fetch, zip_bytes
 from tests.unit.loopback import Server, send, status
 
 PAGE_PATH = "/site_fr/telechargement/telechargement_SGBD.asp"
@@ -280,13 +277,8 @@ def test_comex_fetch_cli_reports_a_missing_link_in_one_line(server: Server, tmp_
         f'[settings]\nretries = 0\n\n[[source]]\nname = "last"\npage = "{server.url(PAGE_PATH)}"\n'
         "link = 'REGIONAL_CPF4PAYS[e]\\.zip'\n",
     )
-    comex = str(Path(sys.executable).with_name("comex"))
-    env = {**os.environ, "COMEX_RAW_DIR": str(tmp_path / "raw"), "COLUMNS": "200"}
-    failed = subprocess.run(
-        [comex, "fetch", "--sources", str(sources)], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    failed, errors = comex_fetch(sources, tmp_path / "raw")
     assert failed.returncode == 1
-    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         r"error: fetch failed: last: no link on the page matches 'REGIONAL_CPF4PAYS[e]\.zip' (links on the page: 3) "
         f"({server.url(PAGE_PATH)})"

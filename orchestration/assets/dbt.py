@@ -62,9 +62,10 @@ def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex:
 
     dbt unit tests check the models' logic, not the data: they run in the test suite, not here.
     Reference seeds already loaded, unchanged, into this warehouse are neither reloaded nor
-    retested (`orchestration/seed_state.py`). Incremental models (fct_trade_flows,
-    int_flows__territories) are rebuilt from scratch unless the last successful refresh of this
-    warehouse was built by the same dbt project.
+    retested (`orchestration/seed_state.py`). Incremental models (fct_trade_flows by period;
+    int_flows__territories, partner_ranking, product_activity and flow_links by year) are
+    rebuilt from scratch unless the last successful refresh of this warehouse was built by the
+    same dbt project.
     """
     database = comex.working_warehouse
     fingerprint = seeds_fingerprint(str(DBT_PYTHON_VERSION))

@@ -1,9 +1,9 @@
 """Is there anything new to refresh? Used by `comex refresh`'s fast path and the drop-zone sensor.
 
-Nothing is new when every customs file of the raw folder is already a vintage of the live
-warehouse (same sha256), the dbt project is byte-identical to the last successful refresh's,
-and the published exports describe those vintages. No Dagster import: this must answer in a
-second or two.
+Nothing is new when every file of the raw folder was received before (same bytes) or holds
+only data and label lists the live warehouse already has (a re-zipped or extracted copy), the
+dbt project is byte-identical to the last successful refresh's, and the published exports
+describe the warehouse's vintages. No Dagster import: this must answer in a second or two.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from pathlib import Path
 import duckdb
 
 from orchestration.checksums import sha256_of
-from orchestration.ingestion.sources import discover
+from orchestration.errors import ComexError
+from orchestration.ingestion import archives
+from orchestration.ingestion.drop_zone import ReceivedFile, pieces, received_files
+from orchestration.ingestion.sniff import Kind
 from orchestration.refresh_record import dbt_fingerprint, read_record
 from orchestration.settings import Paths
 from orchestration.warehouse import connect_read_only
@@ -28,34 +31,86 @@ INDUSTRY_PATTERN = "liste-ti-com*.csv"
 
 @dataclass(frozen=True)
 class Freshness:
-    """The verdict, with the reason in words."""
+    """The verdict, with the reason in words; `error` when a refresh cannot do anything useful."""
 
     up_to_date: bool
     reason: str
     files: int = 0
+    error: str | None = None
 
 
-def ingested_sha256(warehouse: Path) -> set[str]:
-    """sha256 of every vintage of the live warehouse (empty when there is none yet)."""
-    if not warehouse.is_file():
-        return set()
+@dataclass(frozen=True)
+class Held:
+    """What the live warehouse already holds, by sha256."""
+
+    files: set[str]  # files received
+    vintages: set[str]  # data texts
+    contents: set[str]  # data texts and label lists
+
+    @classmethod
+    def of(cls, warehouse: Path) -> Held:
+        """What `warehouse` holds (nothing when it does not exist, or has no raw schema yet)."""
+        if not warehouse.is_file():
+            return cls(set(), set(), set())
+        try:
+            with connect_read_only(warehouse) as con:
+                files = {r[0] for r in con.execute("select sha256 from raw.received_files").fetchall()}
+                vintages = {r[0] for r in con.execute("select sha256 from raw.vintages").fetchall()}
+                labels = {r[0] for r in con.execute("select sha256 from raw.label_files").fetchall()}
+        except duckdb.Error:
+            return cls(set(), set(), set())
+        return cls(files, vintages, vintages | labels)
+
+
+def _holds_news(file: ReceivedFile, file_sha256: str, held: Held) -> tuple[bool, bool]:
+    """(does a file never received hold data or labels the warehouse lacks, does it hold data)."""
+    news, data = False, False
     try:
-        with connect_read_only(warehouse) as con:
-            return {row[0] for row in con.execute("select sha256 from raw.vintages").fetchall()}
-    except duckdb.Error:
-        return set()
+        for piece in pieces(file):
+            if piece.sniffed.kind is Kind.OTHER:
+                continue
+            data = data or piece.sniffed.kind is Kind.DATA
+            sha = archives.member_sha256(file.path, piece.member) if piece.member else file_sha256
+            news = news or sha not in held.contents
+    except ComexError:
+        return True, True  # unreadable: the refresh reports it with the file's name
+    return news, data
 
 
-def not_ingested(raw_dir: Path, warehouse: Path) -> list[str]:
-    """Names of the raw folder's customs files that the live warehouse does not hold yet."""
-    known = ingested_sha256(warehouse)
-    return [source.name for source in discover(raw_dir) if sha256_of(source.path) not in known]
+def new_files(raw_dir: Path, warehouse: Path) -> list[str]:
+    """Files of the raw folder that hold data or labels the live warehouse does not have yet."""
+    return _scan(raw_dir, Held.of(warehouse))[0]
+
+
+def _scan(raw_dir: Path, held: Held) -> tuple[list[str], int, bool]:
+    """(files with news, files seen, does the drop zone hold any data)."""
+    news: list[str] = []
+    files = received_files(raw_dir)
+    any_data = False
+    for file in files:
+        sha = sha256_of(file.path)
+        if sha in held.files:
+            any_data = True  # received before; whatever it held is in the warehouse
+            continue
+        has_news, has_data = _holds_news(file, sha, held)
+        any_data = any_data or has_data
+        if has_news:
+            news.append(file.name)
+    return news, len(files), any_data
 
 
 def check_freshness(paths: Paths) -> Freshness:
     """Up to date, or the first reason a refresh has work to do."""
     if not paths.raw_dir.is_dir():
         return Freshness(False, f"raw folder not found: {paths.raw_dir}")
+    held = Held.of(paths.warehouse)
+    news, count, any_data = _scan(paths.raw_dir, held)
+    if not any_data and not held.vintages:
+        message = (
+            f"no DGDDI data file in {paths.raw_dir}: drop the annual zips (Regional-YYYY-export.zip, "
+            "Regional-YYYY-import.zip) or the last publication (REGIONAL_CPF4PAYSE/I) there, or run `comex fetch`"
+        )
+        return Freshness(False, message, count, error=message)
     if not paths.warehouse.is_file():
         return Freshness(False, "no warehouse yet")
     record = read_record(paths.warehouse)
@@ -63,15 +118,13 @@ def check_freshness(paths: Paths) -> Freshness:
         return Freshness(False, "the last refresh did not succeed")
     if record.dbt_fingerprint != dbt_fingerprint():
         return Freshness(False, "the dbt project changed since the last refresh")
-    files = discover(paths.raw_dir)
-    known = ingested_sha256(paths.warehouse)
-    if new := [s.name for s in files if sha256_of(s.path) not in known]:
-        return Freshness(False, f"new file(s): {', '.join(new)}")
-    if not _exports_match(paths.exports_dir, known):
+    if news:
+        return Freshness(False, f"new file(s): {', '.join(news)}")
+    if not _exports_match(paths.exports_dir, held.vintages):
         return Freshness(False, "the published exports are missing or out of date")
     if not _industry_list_matches(paths.raw_dir, paths.exports_dir):
         return Freshness(False, "the Territoires d'industrie list changed")
-    return Freshness(True, f"{len(files)} file(s) already ingested, dbt project unchanged", len(files))
+    return Freshness(True, f"{count} file(s), nothing the warehouse lacks; dbt project unchanged", count)
 
 
 def _exports_match(exports_dir: Path, vintages: set[str]) -> bool:

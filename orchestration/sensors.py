@@ -1,8 +1,8 @@
 """Sensors: a refresh when new files settle in the raw drop zone, and the outcome of every run.
 
-`raw_dir_sensor` starts one `refresh` run when the customs files of the raw folder changed,
-have kept the same sizes and mtimes between two evaluations (a copy in progress is waited
-for), and hold at least one file the live warehouse has not ingested yet. It skips while a
+`raw_dir_sensor` starts one `refresh` run when the files of the raw folder changed, have kept
+the same sizes and mtimes between two evaluations (a copy in progress is waited for), and hold
+data or labels the live warehouse does not have yet. It skips while a
 warehouse-writing run is queued or in progress. The two run-status sensors write
 `last_refresh.json` for runs launched by the daemon (the CLI's runner writes its own).
 """
@@ -26,8 +26,8 @@ from dagster import (
     sensor,
 )
 
-from orchestration.freshness import not_ingested
-from orchestration.ingestion.sources import discover
+from orchestration.freshness import new_files
+from orchestration.ingestion.drop_zone import received_files
 from orchestration.refresh_record import (
     FINGERPRINT_TAG,
     RefreshRecord,
@@ -48,11 +48,11 @@ Snapshot = dict[str, list[int]]  # file name → [size, mtime_ns]
 
 
 def snapshot(paths: Paths) -> Snapshot:
-    """Size and mtime of every customs file of the raw folder."""
+    """Size and mtime of every file of the raw folder that ingestion reads."""
     result: Snapshot = {}
-    for source in discover(paths.raw_dir):
-        stat = source.path.stat()
-        result[source.name] = [stat.st_size, stat.st_mtime_ns]
+    for file in received_files(paths.raw_dir):
+        stat = file.path.stat()
+        result[file.name] = [stat.st_size, stat.st_mtime_ns]
     return result
 
 
@@ -86,10 +86,10 @@ def raw_dir_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
         return SkipReason(f"{paths.raw_dir} changed; waiting one more evaluation for the files to settle")
     if run := writer_run_in_progress(context.instance):
         return SkipReason(f"run {run.run_id} ({run.job_name}) is writing the warehouse; will look again")
-    new_files = not_ingested(paths.raw_dir, paths.warehouse)
+    news = new_files(paths.raw_dir, paths.warehouse)
     context.update_cursor(_cursor(current, current))
-    if not new_files:
-        return SkipReason("every customs file of the raw folder is already ingested")
+    if not news:
+        return SkipReason("the raw folder holds no data or labels the warehouse lacks")
     key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
     return RunRequest(
         run_key=f"raw-{key}",
@@ -97,7 +97,7 @@ def raw_dir_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
         tags={
             **WRITER_TAGS,
             "comex/trigger": "sensor",
-            "comex/new_files": ", ".join(new_files)[:200],
+            "comex/new_files": ", ".join(news)[:200],
             FINGERPRINT_TAG: dbt_fingerprint(),
         },
     )

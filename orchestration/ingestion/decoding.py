@@ -10,6 +10,10 @@ UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 CP1252 = "cp1252"
 LATIN1 = "latin-1"
+#: Longest line DuckDB's CSV reader takes (its default); longer lines are cut by `cap_line_length`.
+MAX_LINE_BYTES = 2_000_000
+#: What an overlong line is replaced with (the line is then rejected with its length).
+OVERLONG_MARKER = "\x01overlong line of "
 
 
 def detect_encoding(path: Path) -> str:
@@ -22,6 +26,21 @@ def detect_encoding(path: Path) -> str:
         if _decodes(path, encoding):
             return encoding
     return LATIN1  # every byte sequence is valid Latin-1
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Small texts (label lists): the text and the encoding it was read in, by the same rules."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode(UTF8_BOM), UTF8_BOM
+        except UnicodeDecodeError:
+            return data[3:].decode(CP1252, errors="replace"), CP1252
+    for encoding in (UTF8, CP1252):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode(LATIN1), LATIN1
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -49,6 +68,41 @@ def transcode_to_utf8(src: Path, dest: Path, encoding: str) -> Path:
 def needs_transcoding(encoding: str) -> bool:
     """DuckDB reads plain UTF-8 in place; anything else is rewritten first."""
     return encoding != UTF8
+
+
+def cap_line_length(src: Path, dest: Path, max_bytes: int = MAX_LINE_BYTES) -> Path:
+    """`dest`: a copy of `src` with every line longer than `max_bytes` replaced by a marker.
+
+    Line numbers are kept (one marker line per overlong line), and memory stays bounded
+    whatever the length of a line.
+    """
+    with src.open("rb") as fin, dest.open("wb") as fout:
+        line_length, overlong, ends_cr = 0, False, False
+        pending = bytearray()
+        while chunk := fin.read(_CHUNK):
+            start = 0
+            while start < len(chunk):
+                end = chunk.find(b"\n", start)
+                piece = chunk[start:] if end < 0 else chunk[start:end]
+                line_length += len(piece)
+                ends_cr = piece.endswith(b"\r") if piece else ends_cr
+                if not overlong:
+                    pending += piece
+                    if line_length > max_bytes:
+                        overlong, pending = True, bytearray()
+                if end < 0:
+                    break
+                if overlong:
+                    fout.write(f"{OVERLONG_MARKER}{line_length - ends_cr:,} bytes\n".encode())
+                else:
+                    fout.write(bytes(pending) + b"\n")
+                line_length, overlong, pending = 0, False, bytearray()
+                start = end + 1
+        if overlong:
+            fout.write(f"{OVERLONG_MARKER}{line_length:,} bytes\n".encode())
+        elif pending:
+            fout.write(bytes(pending))
+    return dest
 
 
 def has_blank_lines(path: Path) -> bool:

@@ -1,8 +1,19 @@
-"""Ingest the customs files of a drop zone into the raw schema, one vintage per new file."""
+"""Ingest the files of a drop zone into the raw schema: new data as vintages, labels, the rest listed.
+
+One transaction for the whole drop zone (all or nothing). A file already received (same bytes)
+is skipped at once. Each new file is read piece by piece (itself, or each archive member):
+- data whose text is a known vintage (a re-zipped or extracted copy) adds nothing;
+- new data becomes a vintage: its readable rows in `raw.customs_flows`, the unreadable ones in
+  `raw.rejected_rows`, its euros reconciled per flow and quarter;
+- a new label list is stored with the date it was published (its member's timestamp);
+- anything else is listed in `raw.file_members` and otherwise ignored.
+Then vintages are ranked by publication (`registry.order_vintages`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
@@ -12,17 +23,25 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.errors import StructuralError
+from orchestration.errors import ComexError
 from orchestration.ingestion import archives, decoding, registry, validation
-from orchestration.ingestion.reference_codes import load_reference_codes
-from orchestration.ingestion.sources import CustomsSource, discover
-from orchestration.settings import SEEDS_DIR
+from orchestration.ingestion.drop_zone import Piece, ReceivedFile, pieces, received_files
+from orchestration.ingestion.labels import parse_labels
+from orchestration.ingestion.sniff import Kind
 
 #: A file is structurally broken (not merely dirty) when more than this share of its lines
 #: do not have the 10 DGDDI fields.
 STRUCTURAL_FIELD_COUNT_SHARE = 0.5
+#: A file whose lines are copies of earlier lines for at least this share repeats itself
+#: (pasted twice): refused, its euros would count twice.
+REPEATED_LINES_SHARE = 0.5
+_FLOWS = {"E": "export", "I": "import"}
 
 ProgressCallback = Callable[[str, int, int], None]
+
+
+class NoDataError(ComexError):
+    """The drop zone holds no DGDDI data file, and the warehouse none either."""
 
 
 @dataclass(frozen=True)
@@ -30,12 +49,15 @@ class IngestedFile:
     """One new vintage."""
 
     vintage_id: int
-    file_name: str
+    file_name: str  # `file` or `file (member)`
     sha256: str
     encoding: str
     rows: int
     rejected: int
     periods: list[str]
+    value_eur: int = 0
+    rejected_eur: int = 0
+    duplicate_lines: int = 0
 
 
 @dataclass
@@ -43,7 +65,10 @@ class IngestionReport:
     """What a pass over the drop zone did."""
 
     ingested: list[IngestedFile] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # files received before (same bytes)
+    known_content: list[str] = field(default_factory=list)  # data already held (a copy of a vintage)
+    labels: list[str] = field(default_factory=list)  # new label lists
+    other: list[str] = field(default_factory=list)  # neither data nor labels: listed, ignored
 
     @property
     def rows(self) -> int:
@@ -59,86 +84,207 @@ def ingest_drop_zone(
     raw_dir: Path,
     archive_dir: Path,
     *,
-    seeds_dir: Path = SEEDS_DIR,
     progress: ProgressCallback | None = None,
     today: dt.date | None = None,
+    accept_revisions: bool = False,
 ) -> IngestionReport:
-    """Ingest every new customs file of `raw_dir` in one transaction (all or nothing)."""
+    """Ingest every new file of `raw_dir` in one transaction (all or nothing)."""
     registry.ensure_raw_schema(con)
-    sources = discover(raw_dir)
-    report = IngestionReport()
-    if not sources:
-        return report
-    load_reference_codes(con, seeds_dir)
-    max_year = (today or dt.date.today()).year
+    files = received_files(raw_dir)
     archive_dir.mkdir(parents=True, exist_ok=True)
-    con.execute("begin transaction")
-    try:
-        first_new_id: int | None = None
-        for index, source in enumerate(sources, start=1):
-            if progress:
-                progress(source.name, index, len(sources))
-            sha256 = registry.sha256_of(source.path)
-            if registry.is_known(con, sha256):
-                report.unchanged.append(source.name)
-                continue
-            ingested = _ingest_one(con, source, sha256, archive_dir, max_year)
-            first_new_id = first_new_id or ingested.vintage_id
-            report.ingested.append(ingested)
-        if first_new_id is not None:
-            _order_batch(con, first_new_id)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return report
+    capped: set[str] = set()  # data texts with a line too long for DuckDB's reader: cut first
+    while True:
+        report = IngestionReport()
+        reader = _Reader(con, archive_dir, (today or dt.date.today()).year, accept_revisions, report, capped)
+        con.execute("begin transaction")
+        try:
+            for index, file in enumerate(files, start=1):
+                if progress:
+                    progress(file.name, index, len(files))
+                reader.read(file)
+            if report.ingested:
+                registry.order_vintages(con)
+            if not _holds_data(con):
+                raise NoDataError(
+                    f"no DGDDI data file in {raw_dir}: drop the annual zips (Regional-YYYY-export.zip, "
+                    "Regional-YYYY-import.zip) or the last publication (REGIONAL_CPF4PAYSE/I) there, "
+                    "or run `comex fetch`"
+                )
+            con.execute("commit")
+            return report
+        except _OverlongLine as overlong:
+            con.execute("rollback")  # DuckDB aborts the transaction on a reader error: start again
+            capped.add(overlong.sha256)
+        except BaseException:
+            con.execute("rollback")
+            raise
 
 
-def _ingest_one(
-    con: duckdb.DuckDBPyConnection, source: CustomsSource, sha256: str, archive_dir: Path, max_year: int
-) -> IngestedFile:
-    with tempfile.TemporaryDirectory(prefix="comex-ingest-") as tmp:
-        text_path, member_name, encoding = _readable_text(source, Path(tmp))
-        if text_path.stat().st_size == 0:
-            raise StructuralError(source.path, "empty file: no customs rows")
-        for view in ("checked_lines", "staged_fields"):
-            con.execute(f"drop view if exists {view}")
-        for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines"):
-            con.execute(f"drop table if exists {table}")
-        vintage_id, order = registry.next_ids(con)
-        counts = _stage_and_check(con, text_path, source, max_year, vintage_id)
-    _refuse_structurally_broken(source, counts)
-    validation.store_rejected_and_periods(
-        con,
-        vintage_id=vintage_id,
-        file_name=source.name,
-        expected_flux=source.expected_flux,
-        max_year=max_year,
-        any_rejected=counts.valid < counts.lines,
-    )
-    archived = _archive(source.path, sha256, archive_dir)
-    con.execute(
-        "insert into raw.vintages values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            vintage_id, source.name, member_name, str(source.packaging), sha256,
-            source.path.stat().st_size, encoding, counts.lines, counts.valid,
-            counts.lines - counts.valid, order, dt.datetime.now(dt.UTC).replace(tzinfo=None), str(archived),
-        ],
-    )  # fmt: skip
-    periods = con.execute(
-        "select flux || ' ' || annee || 'Q' || trimestre from raw.vintage_periods "
-        "where vintage_id = ? order by flux, annee, trimestre",
-        [vintage_id],
-    ).fetchall()
-    return IngestedFile(
-        vintage_id, source.name, sha256, encoding, counts.valid, counts.lines - counts.valid, [p[0] for p in periods]
-    )
+class _OverlongLine(Exception):  # noqa: N818 (a signal, not an error)
+    """A data text has a line longer than DuckDB's CSV reader takes: cut it, then read again."""
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__(sha256)
+        self.sha256 = sha256
 
 
-_READ_LINES = (
-    "create or replace temp table staged_lines as "
-    "select rowid - (select min(rowid) from raw_lines) + 1 as line_number, line from raw_lines"
-)
+def _holds_data(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("select count(*) from raw.vintages").fetchone()
+    return bool(row and row[0])
+
+
+class _Reader:
+    """Reads the files of one ingestion pass into the open transaction."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        archive_dir: Path,
+        max_year: int,
+        accept_revisions: bool,
+        report: IngestionReport,
+        capped: set[str],
+    ) -> None:
+        self.con = con
+        self.capped = capped
+        self.archive_dir = archive_dir
+        self.max_year = max_year
+        self.accept_revisions = accept_revisions
+        self.report = report
+        self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def read(self, file: ReceivedFile) -> None:
+        sha256 = registry.sha256_of(file.path)
+        if registry.file_known(self.con, sha256):
+            self.report.unchanged.append(file.name)
+            return
+        file_id = registry.next_id(self.con, "received_files", "file_id")
+        archived = _archive(file.path, sha256, self.archive_dir)
+        with tempfile.TemporaryDirectory(prefix="comex-ingest-") as tmp:
+            for piece in pieces(file):
+                if piece.sniffed.kind is Kind.DATA:
+                    self._data(file_id, piece, sha256, archived, Path(tmp))
+                elif piece.sniffed.kind is Kind.LABELS:
+                    self._labels(file_id, piece, sha256)
+                else:
+                    self._member(file_id, piece, None)
+                    self.report.other.append(f"{piece.label}: {piece.sniffed.detail}")
+        self.con.execute(
+            "insert into raw.received_files values (?, ?, ?, ?, ?, ?)",
+            [file_id, file.name, sha256, file.path.stat().st_size, self.now, str(archived)],
+        )
+
+    def _member(
+        self,
+        file_id: int,
+        piece: Piece,
+        sha256: str | None,
+        vintage_id: int | None = None,
+        label_file_id: int | None = None,
+    ) -> None:
+        self.con.execute(
+            "insert into raw.file_members values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                file_id, piece.member_name, str(piece.sniffed.kind), piece.sniffed.detail, sha256, piece.size,
+                piece.member.modified_at if piece.member else None, vintage_id, label_file_id,
+            ],
+        )  # fmt: skip
+
+    def _data(self, file_id: int, piece: Piece, file_sha256: str, archived: Path, tmp: Path) -> None:
+        if piece.member:
+            text = tmp / "member.txt"
+            sha256 = archives.extract(piece.file.path, piece.member, text, piece.file.name)
+        else:
+            text, sha256 = piece.file.path, file_sha256  # a loose file's text is its bytes
+        if (known := registry.vintage_with(self.con, sha256)) is not None:
+            self._member(file_id, piece, sha256, vintage_id=known)
+            self.report.known_content.append(piece.label)
+            return
+        vintage = self._new_vintage(piece, text, sha256, archived, tmp)
+        self._member(file_id, piece, sha256, vintage_id=vintage.vintage_id)
+        self.report.ingested.append(vintage)
+        if piece.member:
+            text.unlink(missing_ok=True)  # the next member extracts to the same place
+
+    def _new_vintage(self, piece: Piece, text: Path, sha256: str, archived: Path, tmp: Path) -> IngestedFile:
+        con = self.con
+        encoding = decoding.detect_encoding(text)
+        if decoding.needs_transcoding(encoding):
+            text = decoding.transcode_to_utf8(text, tmp / "utf8.txt", encoding)
+        if sha256 in self.capped:
+            text = decoding.cap_line_length(text, tmp / "capped.txt")
+        vintage_id = registry.next_id(con, "vintages", "vintage_id")
+        try:
+            counts, facts = _stage_and_check(
+                con, text, piece.sniffed.header_lines, self.max_year, vintage_id, piece.hint.flux
+            )
+        except duckdb.InvalidInputException as exc:
+            if "line size" in str(exc) and sha256 not in self.capped:
+                raise _OverlongLine(sha256) from exc
+            raise
+        _refuse_broken(piece, counts, facts)
+        validation.store_vintage_facts(
+            con, vintage_id=vintage_id, file_name=piece.label, max_year=self.max_year,
+            any_rejected=counts.valid < counts.lines,
+        )  # fmt: skip
+        totals = con.execute(
+            "select coalesce(sum(value_eur), 0), coalesce(sum(kept_eur), 0), coalesce(sum(rejected_eur), 0), "
+            "max(annee * 4 + trimestre) filter (where kept_rows > 0) "
+            "from raw.vintage_reconciliation where vintage_id = ?",
+            [vintage_id],
+        ).fetchone()
+        assert totals is not None
+        value_eur, kept_eur, rejected_eur, coverage_end = (int(totals[0]), int(totals[1]), int(totals[2]), totals[3])
+        con.execute(
+            "insert into raw.vintages values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                vintage_id, piece.file.name, piece.member_name, str(piece.hint.packaging), sha256, piece.size,
+                encoding, piece.sniffed.header_lines, counts.lines, counts.valid, counts.lines - counts.valid,
+                value_eur, kept_eur, rejected_eur, facts.duplicate_lines,
+                piece.member.modified_at if piece.member else None, coverage_end or 0, vintage_id,
+                self.accept_revisions, self.now, str(archived),
+            ],
+        )  # fmt: skip
+        periods = con.execute(
+            "select flux || ' ' || annee || 'Q' || trimestre from raw.vintage_periods "
+            "where vintage_id = ? order by flux, annee, trimestre",
+            [vintage_id],
+        ).fetchall()
+        return IngestedFile(
+            vintage_id, piece.label, sha256, encoding, counts.valid, counts.lines - counts.valid,
+            [p[0] for p in periods], value_eur, rejected_eur, facts.duplicate_lines,
+        )  # fmt: skip
+
+    def _labels(self, file_id: int, piece: Piece, file_sha256: str) -> None:
+        if piece.member:
+            data = archives.read_member(piece.file.path, piece.member, piece.file.name)
+            sha256 = hashlib.sha256(data).hexdigest()
+        else:
+            data, sha256 = piece.file.path.read_bytes(), file_sha256
+        known = registry.label_file_with(self.con, sha256)
+        if known is None:
+            known = registry.next_id(self.con, "label_files", "label_file_id")
+            rows, encoding = parse_labels(data, piece.sniffed.detail, piece.sniffed.header_lines)
+            self.con.execute(
+                "insert into raw.label_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    known, piece.sniffed.detail, piece.file.name, piece.member_name, sha256, encoding,
+                    piece.sniffed.header_lines, piece.member.modified_at if piece.member else None, len(rows),
+                    self.now,
+                ],
+            )  # fmt: skip
+            self.con.executemany(
+                "insert into raw.labels values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (known, piece.sniffed.detail, r.code, r.label, r.valid_from, r.valid_to, r.parent_code,
+                     r.parent_label)
+                    for r in rows
+                ],
+            )  # fmt: skip
+            self.report.labels.append(f"{piece.label}: {piece.sniffed.detail}, {len(rows)} codes")
+        self._member(file_id, piece, sha256, label_file_id=known)
+
+
 _LINES_CSV = (
     "read_csv(?, columns = {'line': 'varchar'}, delim = chr(31), quote = '', escape = '', "
     "header = false, auto_detect = false, strict_mode = false)"
@@ -146,22 +292,46 @@ _LINES_CSV = (
 _FIELDS = ", ".join(f"'f{i}': 'varchar'" for i in range(1, 11))
 _FIELDS_CSV = (
     f"read_csv(?, columns = {{{_FIELDS}, 'extra': 'varchar'}}, delim = ';', quote = '', escape = '', "
-    "header = false, auto_detect = false, strict_mode = false, null_padding = true, nullstr = chr(1))"
+    "header = false, auto_detect = false, strict_mode = false, null_padding = true, nullstr = chr(1), skip = ?)"
 )
 
 
 def _stage_and_check(
-    con: duckdb.DuckDBPyConnection, text_path: Path, source: CustomsSource, max_year: int, vintage_id: int
-) -> validation.LineCounts:
-    """Read the file as fields, keep the valid lines, and explain the rejected ones.
+    con: duckdb.DuckDBPyConnection,
+    text_path: Path,
+    header_lines: int,
+    max_year: int,
+    vintage_id: int,
+    expected_flux: str | None,
+) -> tuple[validation.LineCounts, validation.FileFacts]:
+    """Read the file as fields, keep the readable lines, and explain the rejected ones.
 
     DuckDB's CSV reader splits the fields (fast path); it skips blank lines, so a file that has
-    some is split line by line instead, to keep line numbers exact. Rowids are consecutive in
-    file order (insertion order is preserved); inside a transaction they start at an offset,
-    hence the subtraction.
+    some is split line by line instead, to keep line numbers exact. Rowids are consecutive in file order
+    (insertion order is preserved); inside a transaction they start at an offset, hence the
+    subtraction.
     """
+    for view in ("staged_fields",):
+        con.execute(f"drop view if exists {view}")
+    for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines", "checked_lines"):
+        con.execute(f"drop table if exists {table}")
+    _stage_fields(con, text_path, header_lines)
+    lines, valid = validation.check_and_store(con, vintage_id=vintage_id, max_year=max_year)
+    counts = validation.LineCounts(lines, valid, 0, None)
+    if valid < lines:
+        if not _exists(con, "staged_lines"):
+            _stage_lines(con, text_path, header_lines)
+        explained = validation.explain_rejections(con, max_year)
+        counts = validation.LineCounts(
+            lines, valid, explained.wrong_field_count, explained.first_wrong_line,
+            explained.commonest_reason, explained.commonest_reason_lines,
+        )  # fmt: skip
+    return counts, validation.file_facts(con, expected_flux)
+
+
+def _stage_fields(con: duckdb.DuckDBPyConnection, text_path: Path, header_lines: int) -> None:
     if decoding.has_blank_lines(text_path):
-        _stage_lines(con, text_path)
+        _stage_lines(con, text_path, header_lines)
         fields = ", ".join(f"f[{i}] as f{i}" for i in range(1, 11))
         con.execute(
             "create or replace temp table staged_fields as select line_number, "
@@ -169,25 +339,21 @@ def _stage_and_check(
             "string_split(coalesce(rtrim(line, chr(13)), ''), ';') as f from staged_lines)"
         )
     else:
-        con.execute(f"create or replace temp table raw_fields as select * from {_FIELDS_CSV}", [str(text_path)])
         con.execute(
-            "create or replace temp view staged_fields as "
-            "select rowid - (select min(rowid) from raw_fields) + 1 as line_number, * from raw_fields"
+            f"create or replace temp table raw_fields as select * from {_FIELDS_CSV}", [str(text_path), header_lines]
         )
-    lines, valid = validation.check_and_store(
-        con, vintage_id=vintage_id, expected_flux=source.expected_flux, max_year=max_year
-    )
-    wrong, first_wrong = 0, None
-    if valid < lines:
-        if not _exists(con, "staged_lines"):
-            _stage_lines(con, text_path)
-        wrong, first_wrong = validation.explain_rejections(con)
-    return validation.LineCounts(lines, valid, wrong, first_wrong)
+        con.execute(
+            "create or replace temp view staged_fields as select rowid - (select min(rowid) from raw_fields) + 1 "
+            f"+ {int(header_lines)} as line_number, * from raw_fields"
+        )
 
 
-def _stage_lines(con: duckdb.DuckDBPyConnection, text_path: Path) -> None:
+def _stage_lines(con: duckdb.DuckDBPyConnection, text_path: Path, header_lines: int) -> None:
     con.execute(f"create or replace temp table raw_lines as select line from {_LINES_CSV}", [str(text_path)])
-    con.execute(_READ_LINES)
+    con.execute(
+        "create or replace temp table staged_lines as select * from (select rowid - (select min(rowid) "
+        f"from raw_lines) + 1 as line_number, line from raw_lines) where line_number > {int(header_lines)}"
+    )
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -195,29 +361,31 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
-def _readable_text(source: CustomsSource, tmp: Path) -> tuple[Path, str | None, str]:
-    """A UTF-8 text file DuckDB can read, the zip member it came from, and the detected encoding."""
-    member_name = None
-    text_path = source.path
-    if source.path.suffix.lower() == ".zip":
-        member = archives.data_member(source.path)
-        member_name = member.filename
-        text_path = archives.extract_member(source.path, member, tmp / "member.txt")
-    encoding = decoding.detect_encoding(text_path)
-    if decoding.needs_transcoding(encoding):
-        text_path = decoding.transcode_to_utf8(text_path, tmp / "utf8.txt", encoding)
-    return text_path, member_name, encoding
-
-
-def _refuse_structurally_broken(source: CustomsSource, counts: validation.LineCounts) -> None:
+def _refuse_broken(piece: Piece, counts: validation.LineCounts, facts: validation.FileFacts) -> None:
+    """A file that cannot be DGDDI data as a whole is refused, naming the file and line."""
     if counts.lines == 0:
-        raise StructuralError(source.path, "empty file: no customs rows")
+        raise piece.error("empty file: no customs rows")
     if counts.wrong_field_count > STRUCTURAL_FIELD_COUNT_SHARE * counts.lines:
-        raise StructuralError(
-            source.path,
+        raise piece.error(
             f"not a DGDDI regional file: {counts.wrong_field_count:,} of {counts.lines:,} lines do not have "
             f"{validation.EXPECTED_FIELDS} ';'-separated fields",
             line=counts.first_wrong_line,
+        )
+    if counts.valid == 0:
+        raise piece.error(
+            f"no line could be read ({counts.lines:,} rejected); the commonest reason, on "
+            f"{counts.commonest_reason_lines:,} lines: {counts.commonest_reason}"
+        )
+    if facts.other_flux_lines and piece.hint.flux:
+        raise piece.error(
+            f"the name says {_FLOWS[piece.hint.flux]} but the file holds {_FLOWS.get(facts.other_flux or '', '?')} "
+            f"rows ({facts.other_flux_lines:,} lines of flux '{facts.other_flux}')",
+            line=facts.first_other_flux_line,
+        )
+    if facts.duplicate_lines >= REPEATED_LINES_SHARE * counts.lines:
+        raise piece.error(
+            f"the file repeats itself: {facts.duplicate_lines:,} of {counts.lines:,} lines are copies of earlier "
+            "lines (pasted twice?); its euros would count twice"
         )
 
 
@@ -230,28 +398,3 @@ def _archive(path: Path, sha256: str, archive_dir: Path) -> Path:
         except OSError:
             shutil.copy2(path, target)
     return target
-
-
-def _order_batch(con: duckdb.DuckDBPyConnection, first_new_id: int) -> None:
-    """Within one batch, a file covering later quarters counts as published later.
-
-    Earlier batches always precede this one; ties keep the file-name order of ingestion.
-    """
-    con.execute(
-        """
-        update raw.vintages as v set publication_order = o.new_order
-        from (
-            select v2.vintage_id,
-                (select coalesce(max(publication_order), 0) from raw.vintages where vintage_id < $first)
-                + row_number() over (
-                    order by max(p.annee * 10 + p.trimestre) nulls first, v2.vintage_id
-                ) as new_order
-            from raw.vintages as v2
-            left join raw.vintage_periods as p on p.vintage_id = v2.vintage_id
-            where v2.vintage_id >= $first
-            group by v2.vintage_id
-        ) as o
-        where v.vintage_id = o.vintage_id
-        """,
-        {"first": first_new_id},
-    )

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from orchestration.ingestion.sources import Packaging, classify
 
 from orchestration.errors import ComexError
 from orchestration.fetch import FetchError, fetch_all, load_sources, sources_file
@@ -18,7 +19,6 @@ from orchestration.fetch.http import Page
 from orchestration.fetch.links import resolve
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
-from orchestration.ingestion.sources import Packaging, classify
 from tests.helpers import comex_fetch, zip_bytes
 from tests.unit.loopback import Server, send, status
 

@@ -1,4 +1,4 @@
-"""Every reader path: annual zip, last-publication txt/zip, plain txt; BOM, Latin-1, CRLF/LF."""
+"""Every reader path: annual zip, last-publication txt/zip, plain txt; BOM, Latin-1, CRLF/LF; name hints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingestion import decoding
-from orchestration.ingestion.sources import Packaging, classify
+from orchestration.ingestion.names import Packaging, hint
 from tests.helpers import ingest, query, row, write_txt, write_zip
 
 
@@ -60,7 +60,7 @@ def test_utf8_bom_is_detected_and_dropped(raw: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("encoding", "expected"), [("cp1252", "cp1252"), ("utf-8", "utf-8")])
 def test_accents_survive_every_encoding(raw: Path, tmp_path: Path, encoding: str, expected: str) -> None:
     """A rejected line keeps its text: é, ’ and œ come out as UTF-8 whatever the file's encoding."""
-    bad = row(pays="Cœur d’été")
+    bad = row(masse="Cœur d’été")
     write_txt(raw / "accents.txt", [row(), bad], encoding=encoding)
     report = ingest(raw, tmp_path / "w.duckdb")
     assert report.ingested[0].encoding == expected
@@ -68,7 +68,7 @@ def test_accents_survive_every_encoding(raw: Path, tmp_path: Path, encoding: str
 
 
 def test_pure_latin1_file(raw: Path, tmp_path: Path) -> None:
-    bad = row(pays="Côte\x81")  # 0x81 is undefined in Windows-1252: only Latin-1 decodes it
+    bad = row(masse="Côte\x81")  # 0x81 is undefined in Windows-1252: only Latin-1 decodes it
     (raw / "latin1.txt").write_bytes((row() + "\r\n" + bad + "\r\n").encode("latin-1"))
     report = ingest(raw, tmp_path / "w.duckdb")
     assert report.ingested[0].encoding == decoding.LATIN1
@@ -79,18 +79,32 @@ def test_pure_latin1_file(raw: Path, tmp_path: Path) -> None:
     ("name", "packaging", "flux"),
     [
         ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
+        ("Regional-2019-export/Region_2019_Export.txt", Packaging.ANNUAL, "E"),
         ("Region_2023_Export.txt", Packaging.ANNUAL, "E"),
         ("REGIONAL_CPF4PAYSE.txt", Packaging.LAST_PUBLICATION, "E"),
         ("REGIONAL_CPF4PAYSI.zip", Packaging.LAST_PUBLICATION, "I"),
+        ("REGIONAL_CPF4PAYS.zip", Packaging.LAST_PUBLICATION, None),
         ("my-extract.txt", Packaging.PLAIN, None),
     ],
 )
-def test_file_names_tell_packaging_and_flux(name: str, packaging: Packaging, flux: str | None) -> None:
-    source = classify(Path(name))
-    assert source is not None
-    assert (source.packaging, source.expected_flux) == (packaging, flux)
+def test_file_names_hint_packaging_and_flux(name: str, packaging: Packaging, flux: str | None) -> None:
+    found = hint(name)
+    assert (found.packaging, found.flux) == (packaging, flux)
 
 
-@pytest.mark.parametrize("name", ["liste-ti-com2023-20240704.csv", "README.md", ".DS_Store", "notes.pdf"])
-def test_other_files_are_not_customs(name: str) -> None:
-    assert classify(Path(name)) is None
+def test_a_member_says_its_own_flow_and_takes_its_archive_packaging() -> None:
+    assert (hint("REGIONAL_CPF4PAYSI.txt", "REGIONAL_CPF4PAYS.zip").flux) == "I"
+    assert hint("data.txt", "Regional-2024-export.zip").flux == "E"
+
+
+@pytest.mark.parametrize(
+    "name", ["LISEZ-MOI.txt", "README.md", "notes.pdf", "Description-des-jeux-de-donnees.pdf", "carte.png"]
+)
+def test_documentation_is_never_data(name: str) -> None:
+    assert hint(name).documentation
+
+
+@pytest.mark.parametrize("name", ["Libelle_PAYS.txt", "Libelle_CPF4_rev2.1_2.txt", "Departement_region.txt"])
+def test_label_names(name: str) -> None:
+    found = hint(name, "Regional-2021-export.zip")
+    assert found.labels and found.flux is None

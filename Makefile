@@ -23,6 +23,7 @@ $(UV):
 $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/comex prepare
 	@touch $@
 
 setup: $(STAMP) ## Create .venv/ and install the locked dependencies
@@ -57,6 +58,7 @@ docs: setup ## Generate and serve the dbt docs on http://localhost:8080
 	$(BIN)/dbt docs serve --project-dir . --profiles-dir . --port 8080
 
 dagster: setup ## Start the Dagster UI on http://localhost:3000
+	$(BIN)/comex prepare
 	$(BIN)/dagster dev -m orchestration.definitions
 
 lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml

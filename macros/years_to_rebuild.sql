@@ -1,9 +1,9 @@
 {#-
-    The body of a `years_to_build` CTE for a model incremental by year (strategy
+    The body of a `years_to_build` CTE for a mart incremental by year (strategy
     replace_periods, unique_key ['year']) that stores `source_vintages`: every year with its
     current signature (int_years__current_vintages) on a full build; on an incremental one,
-    only the years whose signature differs from the one the model's rows were built from
-    (new or revised quarters).
+    only the years of which fct_territory_flows rebuilt a quarter in this run (new or revised
+    quarters). A rebuilt year is recomputed from all its quarters and replaced whole.
 -#}
 {% macro years_to_rebuild() -%}
     select
@@ -11,11 +11,10 @@
         current_years.source_vintages
     from {{ ref('int_years__current_vintages') }} as current_years
     {%- if is_incremental() %}
-        -- distinct, then join: a correlated `not exists` on the 10-year table took 10x longer
-        left join (select distinct year, source_vintages from {{ this }}) as built
-            on
-                current_years.year = built.year
-                and current_years.source_vintages = built.source_vintages
-        where built.year is null
+        where current_years.year in (
+            select distinct rebuilt.year
+            from {{ ref('fct_territory_flows') }} as rebuilt
+            where {{ built_in_this_run('rebuilt.built_at') }}
+        )
     {%- endif %}
 {%- endmacro %}

@@ -78,6 +78,14 @@ def refresh(
         bool,
         typer.Option("--force", help="Run the whole job even when no file is new and the dbt project is unchanged."),
     ] = False,
+    accept_revisions: Annotated[
+        bool,
+        typer.Option(
+            "--accept-revisions",
+            help="Publish new vintages even when they move France's total for a quarter by more than "
+            "COMEX_MAX_NATIONAL_REVISION (5 %).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest new customs files, rebuild and test the marts, and publish the export tables.
 
@@ -87,26 +95,29 @@ def refresh(
     says "nothing new" and stops at once (--force runs the job anyway).
     """
     paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
-    if not force and _nothing_new(paths):
+    if not force and _nothing_new(paths, verbose):
         return
     from orchestration.quality import worker
 
     worker.start()  # Great Expectations imports in its own process while Dagster loads and ingests
     try:
-        _run_refresh_job(paths, sample, verbose)
+        _run_refresh_job(paths, sample, verbose, accept_revisions=accept_revisions)
     except typer.Exit as exit_:
         _exit_without_teardown(exit_.exit_code)
     _exit_without_teardown(0)
 
 
-def _run_refresh_job(paths: Paths, sample: bool, verbose: bool) -> None:
+def _run_refresh_job(paths: Paths, sample: bool, verbose: bool, *, accept_revisions: bool = False) -> None:
     """The refresh job in this process, its quality summary, and its one-line outcome."""
     from orchestration.console import console
-    from orchestration.runner import run_refresh
+    from orchestration.dbt_project import prepare
 
     console.print(f"[bold]comex refresh[/bold]  raw: {paths.raw_dir}  →  warehouse: {paths.warehouse}")
     try:
-        outcome = run_refresh(paths, sample=sample)
+        prepare()  # parses the dbt project only if it changed since the last parse
+        from orchestration.runner import run_refresh
+
+        outcome = run_refresh(paths, sample=sample, accept_revisions=accept_revisions)
     except Exception as exc:  # an unexpected failure outside any step: still one line
         _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     for line in outcome.quality_lines:
@@ -132,20 +143,24 @@ def _exit_without_teardown(code: int) -> NoReturn:
     from orchestration.quality import worker
 
     worker.stop()  # waits for the worker's own exit (~1 s): killing it would leak its locks
-    gc.collect()  # the worker's queues and locks: released now, not reported as leaked at exit
+    if "orchestration.dbt_project" in sys.modules:
+        sys.modules["orchestration.dbt_project"].parsed_manifest.cache_clear()  # holds a dbt lock
+    gc.collect()  # the worker's queues and dbt's locks: released now, not reported as leaked at exit
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
 
-def _nothing_new(paths: Paths) -> bool:
+def _nothing_new(paths: Paths, verbose: bool) -> bool:
     """The fast path: True (and says so) when a refresh would change nothing. No Dagster import."""
     from rich.console import Console
 
     from orchestration.freshness import check_freshness
 
     verdict = check_freshness(paths)
+    if verdict.error:
+        _fail(verdict.error, None, verbose)
     if not verdict.up_to_date:
         Console(stderr=True, highlight=False).print(f"[dim]refreshing: {verdict.reason}[/dim]")
     else:
@@ -153,6 +168,19 @@ def _nothing_new(paths: Paths) -> bool:
             f"[green]nothing new[/green]: {verdict.reason} — warehouse {paths.warehouse} (--force rebuilds anyway)"
         )
     return verdict.up_to_date
+
+
+@app.command()
+def prepare() -> None:
+    """Parse the dbt project into target/manifest.json (make setup does it; a refresh, when the project changed)."""
+    from rich.console import Console
+
+    from orchestration.dbt_project import MANIFEST_JSON, is_prepared
+    from orchestration.dbt_project import prepare as prepare_manifest
+
+    state = "unchanged" if is_prepared() else "parsed"
+    prepare_manifest()
+    Console(stderr=True, highlight=False).print(f"dbt project {state}: {MANIFEST_JSON}")
 
 
 @app.command()

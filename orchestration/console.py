@@ -23,7 +23,9 @@ _STEP_TITLES = {
 
 
 #: Steps whose INFO messages are ours (dagster-dbt's internals stay in the log file).
-_OWN_STEPS = {"customs_files", "export_tables", "published_refresh"}
+_OWN_STEPS = {"customs_files", "comex_dbt_assets", "export_tables", "published_refresh"}
+#: Dagster's own lines about the steps a failure stopped: the failure itself says it all.
+_QUIET_PREFIXES = ("Dependencies for step",)
 
 
 class _LiveRunHandler(logging.Handler):
@@ -41,6 +43,8 @@ class _LiveRunHandler(logging.Handler):
         title = _STEP_TITLES.get(step, step)
         if event is None:
             message = str(meta.get("orig_message", record.getMessage()))
+            if message.startswith(_QUIET_PREFIXES):
+                return
             if record.levelno >= logging.WARNING:
                 console.print(f"   [yellow]{message}[/yellow]", markup=True)
             elif record.levelno >= logging.INFO and step in _OWN_STEPS:

@@ -1,69 +1,94 @@
-"""The dbt project as Dagster sees it, and the manifest our own code prepares."""
+"""The dbt project: parsed once (at set-up, or when its files change), then loaded in a blink.
+
+`make setup` and `comex refresh` (before it loads the Dagster definitions) call `prepare()`:
+dbt parses the project in this process, and only when its files changed since the last parse
+(their fingerprint is kept beside the manifest). Loading the Dagster definitions never parses.
+A refresh loads the parsed manifest (`parsed_manifest()`, ~0.1 s) and hands it to dbt's
+programmatic runner (`orchestration/dbt_invocation.py`): no parse, no subprocess.
+"""
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Sequence
-from functools import cached_property
+import json
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dagster_dbt import DbtCliResource, DbtProject
-from dagster_dbt.compat import DBT_PYTHON_VERSION
+from dagster_dbt import DbtProject
+
+from orchestration.checksums import tree_sha256
+from orchestration.errors import ComexError
+from orchestration.settings import REPO_ROOT
 
 if TYPE_CHECKING:
-    from packaging.version import Version
-
-from orchestration.settings import REPO_ROOT
+    from dbt.contracts.graph.manifest import Manifest
 
 comex_dbt_project = DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT)
 
-_VENV_DBT = Path(sys.executable).with_name("dbt")
-#: The dbt installed beside this Python (the project's .venv), whatever PATH says.
-DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") or "dbt")
-
-_SOURCES = ("models", "seeds", "macros", "tests/dbt")
-_SOURCE_FILES = ("dbt_project.yml", "profiles.yml")
-
-
-class ComexDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource, without two start-up costs this project never uses.
-
-    Before each `dbt` subprocess, `DbtCliResource.cli` runs `dbt --version` in another
-    subprocess (~3 s) and loads a dbt adapter in process (~3 s) that only serves
-    `fetch_column_metadata` / `fetch_row_counts`. The dbt it runs is the dbt-core installed in
-    this environment (`DBT_EXECUTABLE`), whose version dagster-dbt already knows; and no asset
-    here fetches column metadata or row counts through dagster-dbt.
-    """
-
-    @cached_property
-    def _cli_version(self) -> Version:
-        if DBT_PYTHON_VERSION is None or self.dbt_executable != DBT_EXECUTABLE:
-            return super()._cli_version
-        return DBT_PYTHON_VERSION
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
+TARGET_DIR = REPO_ROOT / "target"
+MANIFEST_JSON = TARGET_DIR / "manifest.json"
+_PARSED = TARGET_DIR / "partial_parse.msgpack"  # dbt's own serialisation of the parsed manifest
+_FINGERPRINT = TARGET_DIR / "manifest.fingerprint"
+#: What a parse depends on.
+SOURCE_FILES = ("dbt_project.yml", "profiles.yml")
+SOURCE_FOLDERS = ("models", "seeds", "macros", "tests/dbt")
 
 
-def dbt_cli_resource(project: DbtProject = comex_dbt_project) -> DbtCliResource:
-    """The dbt CLI resource pointing at this project and this environment's dbt."""
-    return ComexDbtCliResource(
-        project_dir=project, profiles_dir=str(project.project_dir), dbt_executable=DBT_EXECUTABLE
-    )
+def project_args() -> list[str]:
+    """The arguments every dbt command of comex starts with."""
+    return ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
 
 
-def _newest_source_mtime(root: Path) -> float:
-    paths = [root / name for name in _SOURCE_FILES]
-    for folder in _SOURCES:
-        paths.extend(p for p in (root / folder).rglob("*") if p.is_file())
-    return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+def source_fingerprint() -> str:
+    """sha256 of the dbt project's files and dbt's version: a parse is current when it matches."""
+    from dbt.version import __version__ as dbt_version
+
+    return f"{tree_sha256(REPO_ROOT, SOURCE_FILES, SOURCE_FOLDERS)}-dbt{dbt_version}"
 
 
-def ensure_manifest(project: DbtProject = comex_dbt_project) -> Path:
-    """Run `dbt parse` when the manifest is missing or older than any dbt source file."""
-    manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
-        dbt_cli_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
-    return manifest
+def is_prepared() -> bool:
+    try:
+        stored = _FINGERPRINT.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return False
+    return MANIFEST_JSON.is_file() and _PARSED.is_file() and stored == source_fingerprint()
+
+
+def prepare() -> Path:
+    """Parse the dbt project in this process if its files changed since the last parse."""
+    if is_prepared():
+        return MANIFEST_JSON
+    from dbt.cli.main import dbtRunner
+
+    fingerprint = source_fingerprint()
+    result = dbtRunner().invoke(["parse", *project_args(), "--target-path", str(TARGET_DIR), "--quiet"])
+    if not result.success:
+        raise ComexError(f"dbt could not parse the project: {result.exception or 'see logs/dbt.log'}")
+    _FINGERPRINT.write_text(fingerprint + "\n", encoding="utf-8")
+    parsed_manifest.cache_clear()
+    manifest_dict.cache_clear()
+    return MANIFEST_JSON
+
+
+def manifest_path() -> Path:
+    """The manifest the Dagster definitions are built from (never parsed here: see prepare())."""
+    if not MANIFEST_JSON.is_file():
+        raise ComexError(
+            f"the dbt manifest {MANIFEST_JSON} is missing: run `make setup` (or `.venv/bin/comex prepare`)"
+        )
+    return MANIFEST_JSON
+
+
+@lru_cache(maxsize=1)
+def parsed_manifest() -> Manifest:
+    """The parsed project as dbt's runner takes it (dbt's msgpack of the manifest, loaded once)."""
+    from dbt.contracts.graph.manifest import Manifest
+
+    prepare()
+    return Manifest.from_msgpack(_PARSED.read_bytes())
+
+
+@lru_cache(maxsize=1)
+def manifest_dict() -> dict[str, Any]:
+    """manifest.json, as dagster-dbt reads it to turn dbt results into Dagster events."""
+    return json.loads(manifest_path().read_text(encoding="utf-8"))

@@ -17,7 +17,6 @@ from orchestration.assets.fetch import FETCHED_FILES_KEY, fetched_files
 from orchestration.assets.ingestion import customs_files
 from orchestration.assets.publication import published_refresh
 from orchestration.console import comex_console
-from orchestration.dbt_project import dbt_cli_resource
 from orchestration.resources import ComexResource
 from orchestration.run_guard import WRITER_TAGS
 from orchestration.schedules import fetch_and_refresh_job, monthly_refresh
@@ -41,8 +40,5 @@ defs = Definitions(
     schedules=[monthly_refresh],
     sensors=[raw_dir_sensor, record_refresh_success, record_refresh_failure],
     loggers={"comex_console": comex_console},
-    resources={
-        "comex": ComexResource(),
-        "dbt": dbt_cli_resource(),
-    },
+    resources={"comex": ComexResource()},
 )

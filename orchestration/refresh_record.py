@@ -21,8 +21,9 @@ RECORD_NAME = "last_refresh.json"
 #: Run tag: the dbt project fingerprint when a daemon run was requested (recorded on success).
 FINGERPRINT_TAG = "comex/dbt_fingerprint"
 
-#: What the dbt build depends on besides the data; exports code shapes the published files.
-FINGERPRINT_FILES = ("dbt_project.yml", "profiles.yml")
+#: What the dbt build depends on besides the data (the raw tables' shape included); exports code
+#: shapes the published files.
+FINGERPRINT_FILES = ("dbt_project.yml", "profiles.yml", "orchestration/ingestion/registry.py")
 FINGERPRINT_FOLDERS = ("models", "seeds", "macros", "tests/dbt", "orchestration/exports")
 
 

@@ -25,6 +25,7 @@ class ComexResource(ConfigurableResource):
     warehouse: str = ""
     exports_dir: str = ""
     sample: bool = False
+    accept_revisions: bool = False  # the national revision gate lets this run's new vintages through
 
     _stack: contextlib.ExitStack | None = PrivateAttr(default=None)
 

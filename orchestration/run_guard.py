@@ -29,7 +29,7 @@ def writer_run_in_progress(instance: DagsterInstance) -> DagsterRun | None:
     return runs[0] if runs else None
 
 
-def resource_config(paths: Paths, *, sample: bool) -> dict:
+def resource_config(paths: Paths, *, sample: bool, accept_revisions: bool = False) -> dict:
     """The `comex` resource's run config for these locations."""
     return {
         "comex": {
@@ -38,6 +38,7 @@ def resource_config(paths: Paths, *, sample: bool) -> dict:
                 "warehouse": str(paths.warehouse),
                 "exports_dir": str(paths.exports_dir),
                 "sample": sample,
+                "accept_revisions": accept_revisions,
             }
         }
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from orchestration.definitions import REFRESH_JOB_NAME, defs
+from orchestration.errors import ComexError
 from orchestration.refresh_record import (
     RefreshRecord,
     check_fields,
@@ -47,6 +48,7 @@ def run_refresh(
     instance: DagsterInstance | None = None,
     job_name: str = REFRESH_JOB_NAME,
     tags: dict[str, str] | None = None,
+    accept_revisions: bool = False,
 ) -> RunOutcome:
     """Execute the refresh job in this process; never raises for a failed step.
 
@@ -65,7 +67,10 @@ def run_refresh(
         contextlib.nullcontext(instance) if instance else DagsterInstance.ephemeral() as dagster_instance,
     ):
         result = job.execute_in_process(
-            run_config={"resources": resource_config(paths, sample=sample), "loggers": {"comex_console": {}}},
+            run_config={
+                "resources": resource_config(paths, sample=sample, accept_revisions=accept_revisions),
+                "loggers": {"comex_console": {}},
+            },
             instance=dagster_instance,
             raise_on_error=False,
             tags=tags,
@@ -112,6 +117,16 @@ def summarise(result: ExecuteInProcessResult, seconds: float) -> RunOutcome:
     return outcome
 
 
+def _own_errors() -> set[str]:
+    """Names of comex's own errors (their message is the whole story: no class name in front)."""
+    found, todo = set(), [ComexError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
 def _root_cause(error: object) -> tuple[str, str]:
     """The innermost cause's one-line message, and the whole chain for --verbose."""
     detail = error.to_string() if hasattr(error, "to_string") else str(error)
@@ -127,6 +142,6 @@ def _root_cause(error: object) -> tuple[str, str]:
         line = line.split(": ", 1)[1] if not line.startswith(module_prefix) else line
     line = line.removeprefix(module_prefix)
     cls_name = getattr(innermost, "cls_name", "") or ""
-    if cls_name and not cls_name.endswith(("ComexError", "StructuralError", "WarehouseBusyError")):
+    if cls_name and cls_name not in _own_errors():
         line = line if line.startswith(cls_name) else f"{cls_name}: {line}"
     return line, detail

@@ -1,6 +1,9 @@
 """`comex status`: what the live warehouse holds, how the last refresh went, what the last vintage revised.
 
-Reads the warehouse read-only (never blocks or disturbs a refresh) and `last_refresh.json`.
+Reads the warehouse read-only (never blocks or disturbs a refresh) and `last_refresh.json`:
+the vintages with their euros reconciled (read = kept + rejected), the periods covered, the
+codes and lines to look at (the warning check models), the last refresh, and the revisions
+of the newest vintages (marts.vintage_revisions, the model the quality checks read too).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.check_models import CHECK_MODELS, describe_row, failing_rows
 from orchestration.refresh_record import RefreshRecord, read_record
 from orchestration.warehouse import connect_read_only
 
@@ -22,7 +26,7 @@ Quarter = tuple[int, int]  # (year, quarter)
 
 @dataclass(frozen=True)
 class Vintage:
-    """One ingested file."""
+    """One vintage: a data text, from a loose file or an archive member."""
 
     vintage_id: int
     file_name: str
@@ -30,7 +34,15 @@ class Vintage:
     rows: int
     rejected: int
     ingested_at: str
+    value_eur: int
+    kept_eur: int
+    rejected_eur: int
+    published_at: str | None
     periods: dict[str, list[Quarter]]  # flux → quarters
+
+    @property
+    def reconciled(self) -> bool:
+        return self.value_eur == self.kept_eur + self.rejected_eur
 
 
 @dataclass(frozen=True)
@@ -92,8 +104,9 @@ def _quarter_list(quarters: list[int]) -> str:
 
 def load_vintages(con: duckdb.DuckDBPyConnection) -> list[Vintage]:
     rows = con.execute(
-        "select vintage_id, file_name, sha256, row_count, rejected_count, "
-        "strftime(ingested_at, '%Y-%m-%d %H:%M') from raw.vintages order by publication_order"
+        "select vintage_id, file_name || coalesce(' (' || member_name || ')', ''), sha256, row_count, "
+        "rejected_count, strftime(ingested_at, '%Y-%m-%d %H:%M'), value_eur, kept_eur, rejected_eur, "
+        "strftime(published_at, '%Y-%m-%d') from raw.vintages order by publication_order"
     ).fetchall()
     periods: dict[int, dict[str, list[Quarter]]] = {}
     for vintage_id, flux, year, quarter in con.execute(
@@ -113,52 +126,55 @@ def coverage(con: duckdb.DuckDBPyConnection) -> dict[str, list[Quarter]]:
     return result
 
 
-_REVISIONS_SQL = """
-with newest as (
-    select p.flux, arg_max(v.vintage_id, v.publication_order) as new_id, max(v.publication_order) as new_order
-    from raw.vintage_periods as p join raw.vintages as v using (vintage_id)
-    group by p.flux
-),
-pairs as (
-    select n.flux, p.annee, p.trimestre, n.new_id, arg_max(o.vintage_id, ov.publication_order) as old_id
-    from newest as n
-    join raw.vintage_periods as p on p.vintage_id = n.new_id and p.flux = n.flux
-    join raw.vintage_periods as o on o.flux = p.flux and o.annee = p.annee and o.trimestre = p.trimestre
-    join raw.vintages as ov on ov.vintage_id = o.vintage_id and ov.publication_order < n.new_order
-    group by all
-),
-sides as (
-    select pairs.flux, pairs.annee, pairs.trimestre, f.code_departement,
-        sum(case when f.vintage_id = pairs.old_id then f.valeur else 0 end) as before,
-        sum(case when f.vintage_id = pairs.new_id then f.valeur else 0 end) as after
-    from pairs
-    join raw.customs_flows as f
-        on f.vintage_id in (pairs.old_id, pairs.new_id)
-        and f.flux = pairs.flux and f.annee = pairs.annee and f.trimestre = pairs.trimestre
-    group by all
-)
-select flux, annee, trimestre, code_departement, before, after from sides where before <> after
-"""
-
-
 def load_revisions(con: duckdb.DuckDBPyConnection, top: int) -> Revisions:
+    """What the newest vintage of each flow revised, by département (marts.vintage_revisions)."""
+    newest = con.execute(
+        "select arg_max(v.vintage_id, v.publication_order) from raw.vintage_periods as p "
+        "join raw.vintages as v using (vintage_id) group by p.flux"
+    ).fetchall()
+    ids = [row[0] for row in newest]
     new_files = [
         row[0]
         for row in con.execute(
-            "select v.file_name from raw.vintages as v where v.vintage_id in (select arg_max(v2.vintage_id, "
-            "v2.publication_order) from raw.vintage_periods as p join raw.vintages as v2 using (vintage_id) "
-            "group by p.flux) order by v.file_name"
+            "select file_name || coalesce(' (' || member_name || ')', '') from raw.vintages "
+            "where list_contains(?, vintage_id) order by 1",
+            [ids],
         ).fetchall()
     ]
-    changed = con.execute(_REVISIONS_SQL).fetchall()
+    changed = _query(
+        con,
+        "select flow, year, quarter, territory_code, before_eur, after_eur from marts.vintage_revisions "
+        "where level = 'departement' and before_eur <> after_eur and list_contains(?, vintage_id)",
+        [ids],
+    )
     labels = _departement_labels(con)
     revisions = [
-        Revision(FLOWS.get(flux, flux), year, quarter, dep, labels.get(dep, ""), int(before), int(after))
-        for flux, year, quarter, dep, before, after in changed
+        Revision(flow, year, quarter, dep, labels.get(dep, ""), int(before), int(after))
+        for flow, year, quarter, dep, before, after in changed
     ]
     revisions.sort(key=lambda r: (-abs(r.change), r.flow, r.year, r.quarter, r.departement))
     quarters = sorted({(r.flow, r.year, r.quarter) for r in revisions})
     return Revisions(new_files, quarters, revisions[:top])
+
+
+def load_warnings(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[str]:
+    """What the warning checks found (codes no list knows, repeated lines…), in words."""
+    lines: list[str] = []
+    for name, model in CHECK_MODELS.items():
+        if model.blocking:
+            continue
+        try:
+            lines += [describe_row(name, row) for row in failing_rows(con, name, limit)]
+        except duckdb.Error:  # a warehouse without check models yet
+            continue
+    return lines
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    try:
+        return con.execute(sql, params or []).fetchall()
+    except duckdb.Error:  # a warehouse whose marts are not built yet
+        return []
 
 
 def _departement_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -183,23 +199,39 @@ def render(console: Console, warehouse: Path, *, top: int = 10) -> bool:
         vintages = load_vintages(con)
         covered = coverage(con)
         revisions = load_revisions(con, top)
+        warnings = load_warnings(con)
     _render_vintages(console, vintages)
     console.print("\n[bold]Periods covered[/bold]")
     for flow in ("export", "import"):
         console.print(f"  {flow}: {describe_quarters(covered.get(flow, []))}")
+    console.print("\n[bold]To look at[/bold] (euros kept and counted)")
+    for line in warnings or ["nothing: every code is in a label list, no line repeats at the grain"]:
+        console.print(f"  {line}", markup=False)
     _render_record(console, record)
     _render_revisions(console, revisions)
     return True
 
 
 def _render_vintages(console: Console, vintages: list[Vintage]) -> None:
-    table = Table(title=f"Vintages loaded ({len(vintages)})", title_justify="left", title_style="bold")
-    for column in ("file", "sha256", "periods", "rows", "rejected", "ingested (UTC)"):
-        table.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+    table = Table(title=f"Vintages loaded ({len(vintages)}), in publication order", title_justify="left",
+                  title_style="bold")  # fmt: skip
+    for column in ("file", "sha256", "published", "periods", "rows", "rejected", "ingested (UTC)"):
+        table.add_column(column, justify="right" if column in ("rows", "rejected") else "left", overflow="fold")
     for v in vintages:
         periods = "; ".join(f"{FLOWS.get(f, f)} {describe_quarters(qs)}" for f, qs in sorted(v.periods.items()))
-        table.add_row(v.file_name, v.sha256[:12], periods, f"{v.rows:,}", f"{v.rejected:,}", v.ingested_at)
+        table.add_row(
+            v.file_name, v.sha256[:12], v.published_at or "—", periods, f"{v.rows:,}", f"{v.rejected:,}",
+            v.ingested_at,
+        )  # fmt: skip
     console.print(table)
+    euros = Table(title="Euros of each file: read = kept + rejected", title_justify="left", title_style="bold")
+    for column in ("file", "read (€)", "kept (€)", "rejected (€)", ""):
+        euros.add_column(column, justify="left" if column == "file" else "right", overflow="fold")
+    for v in vintages:
+        euros.add_row(
+            v.file_name, f"{v.value_eur:,}", f"{v.kept_eur:,}", f"{v.rejected_eur:,}", "✓" if v.reconciled else "≠"
+        )
+    console.print(euros)
 
 
 def _render_record(console: Console, record: RefreshRecord | None) -> None:

@@ -39,9 +39,15 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
 
+#: The working copy's file name, whatever the live warehouse's: DuckDB names a database after its
+#: file, and the dbt manifest (parsed once) names every relation in database `comex`. Views are
+#: stored relative to their own database, so the live file may have any name.
+WORKING_COPY_NAME = "comex.duckdb"
+
+
 def working_copy_path(warehouse: Path) -> Path:
-    """Fixed name (the writer lock makes it private to one run): dbt's partial parsing stays valid."""
-    return warehouse.with_name(f".{warehouse.name}.building")
+    """The run's copy of the warehouse, in a folder of its own beside it (the writer lock makes it private)."""
+    return warehouse.with_name(f".{warehouse.name}.building") / WORKING_COPY_NAME
 
 
 def archive_dir(warehouse: Path) -> Path:
@@ -79,6 +85,7 @@ def start_working_copy(warehouse: Path) -> Path:
     """Copy the live warehouse (if any) to a fresh working copy and return its path."""
     working = working_copy_path(warehouse)
     discard(working)  # left over by a killed run
+    working.parent.mkdir(exist_ok=True)
     if warehouse.exists():
         shutil.copyfile(warehouse, working)
     return working
@@ -93,11 +100,39 @@ def publish(working: Path, warehouse: Path) -> None:
 
 
 def discard(working: Path) -> None:
-    """Remove a working copy and its write-ahead log."""
+    """Remove a working copy and its write-ahead log (and its folder, once empty)."""
     working.unlink(missing_ok=True)
     working.with_name(working.name + ".wal").unlink(missing_ok=True)
+    if working.name == WORKING_COPY_NAME:
+        with contextlib.suppress(OSError):
+            working.parent.rmdir()
 
 
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A reader's connection: never takes the writer's place."""
     return connect(warehouse, read_only=True)
+
+
+def dbt_target_dir(warehouse: Path) -> Path:
+    """Where dbt writes a refresh's artifacts and log: beside the warehouse, not in the repository."""
+    return warehouse.parent / "dbt"
+
+
+#: Tables of the raw schema whose ids grow with every ingestion (table -> id column).
+_GROWING_IDS = {"vintages": "vintage_id", "label_files": "label_file_id"}
+
+
+def last_ids(warehouse: Path) -> dict[str, int]:
+    """The highest vintage and label-list ids of a (live) warehouse: what a run's new ones are above."""
+    ids = dict.fromkeys(_GROWING_IDS, 0)
+    if not warehouse.exists():
+        return ids
+    with connect_read_only(warehouse) as con:
+        present = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()}  # fmt: skip
+        for table, column in _GROWING_IDS.items():
+            if table in present:
+                row = con.execute(f"select coalesce(max({column}), 0) from raw.{table}").fetchone()
+                ids[table] = int(row[0]) if row else 0
+    return ids

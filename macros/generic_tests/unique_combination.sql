@@ -21,7 +21,7 @@
     ),
 
     repeated_hashes as (
-        select hash({{ columns | join(', ') }}) as key_hash
+        select {{ key_hash(columns) }} as key_hash
         from tested
         group by key_hash
         having count(*) > 1
@@ -31,7 +31,7 @@
         {{ columns | join(', ') }},
         count(*) as n_rows
     from tested
-    where hash({{ columns | join(', ') }}) in (select repeated_hashes.key_hash from repeated_hashes)
+    where {{ key_hash(columns) }} in (select repeated_hashes.key_hash from repeated_hashes)
     group by {{ columns | join(', ') }}
     having count(*) > 1
 {% endtest %}

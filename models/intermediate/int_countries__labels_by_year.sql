@@ -1,7 +1,8 @@
--- The DGDDI country label valid in each year present in the customs data. Codes reused with
+-- The country label valid in each year present in the customs data. Codes reused with
 -- different meanings (QU, XK, XS) get the version valid that year; when several versions
 -- overlap a year the latest wins, and a code with no version valid that year falls back to
--- its latest version. One row per (year, country_code).
+-- its latest version. A code no list knows is labelled `Code inconnu (XX)`.
+-- One row per (year, country_code).
 with
 
 years as (
@@ -11,16 +12,39 @@ years as (
 
 ),
 
-countries as (
+versions as (
 
     select
-        country_code,
-        country_label,
+        code as country_code,
+        label as country_label,
         extract(year from valid_from) as valid_from_year,
         extract(year from valid_to) as valid_to_year,
         valid_from,
         valid_to
-    from {{ ref('stg_reference__countries') }}
+    from {{ ref('int_labels__versions') }}
+    where code_kind = 'country'
+
+),
+
+unknown as (
+
+    select distinct
+        code as country_code,
+        {{ unknown_label('code') }} as country_label,
+        1900 as valid_from_year,
+        9999 as valid_to_year,
+        cast('1900-01-01' as date) as valid_from,
+        cast('9999-12-31' as date) as valid_to
+    from {{ ref('int_codes__in_current_data') }}
+    where code_kind = 'country' and not is_known
+
+),
+
+countries as (
+
+    select * from versions
+    union all
+    select * from unknown
 
 ),
 

@@ -1,5 +1,6 @@
--- For each (flow, year, quarter), the vintage whose rows count: the latest published one. A
--- revised quarter is replaced whole, never added to. Grain: (flow, year, quarter).
+-- For each (flow, year, quarter), the vintage whose rows count: the latest published one (see
+-- raw.vintages.publication_order), and the one it replaced, if any. A revised quarter is
+-- replaced whole, never added to. Grain: (flow, year, quarter).
 with
 
 periods as (
@@ -32,9 +33,16 @@ ranked as (
 )
 
 select
-    flow,
-    year,
-    quarter,
-    vintage_id
-from ranked
-where recency_rank = 1
+    current_vintage.flow,
+    current_vintage.year,
+    current_vintage.quarter,
+    current_vintage.vintage_id,
+    previous_vintage.vintage_id as previous_vintage_id
+from ranked as current_vintage
+left join ranked as previous_vintage
+    on
+        current_vintage.flow = previous_vintage.flow
+        and current_vintage.year = previous_vintage.year
+        and current_vintage.quarter = previous_vintage.quarter
+        and previous_vintage.recency_rank = 2
+where current_vintage.recency_rank = 1

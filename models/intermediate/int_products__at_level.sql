@@ -1,52 +1,19 @@
 -- The product every customs row is counted under, at the level chosen by var product_level
 -- (a129 default, a38 or cpf4). One row per source_code: the customs code the product is read
--- from (the row's A129 code for a129 and a38, its CPF4 code for cpf4). Labels: DGDDI product
--- labels for a129 and cpf4 (French, as published, current version), INSEE labels for a38.
+-- from (the row's A129 code for a129 and a38, its CPF4 code for cpf4). Labels: the current
+-- DGDDI label (shipped lists over seeds) for a129 and cpf4, INSEE labels for a38. A code no
+-- list knows is its own product, labelled `Code inconnu (…)`; at a38, an A129 code INSEE
+-- does not map stays an A129 product: no row loses its product.
 with
 
-a129_versions as (
+current_labels as (
 
     select
-        a129_code,
-        a129_label,
-        row_number() over (
-            partition by a129_code
-            order by valid_to desc, valid_from desc
-        ) as version_rank
-    from {{ ref('stg_reference__a129') }}
-
-),
-
-current_a129 as (
-
-    select
-        a129_code,
-        a129_label
-    from a129_versions
-    where version_rank = 1
-
-),
-
-cpf4_versions as (
-
-    select
-        cpf4_code,
-        cpf4_label,
-        row_number() over (
-            partition by cpf4_code
-            order by valid_to desc, valid_from desc
-        ) as version_rank
-    from {{ ref('stg_reference__cpf4') }}
-
-),
-
-current_cpf4 as (
-
-    select
-        cpf4_code,
-        cpf4_label
-    from cpf4_versions
-    where version_rank = 1
+        code_kind,
+        code,
+        label
+    from {{ ref('int_labels__current') }}
+    where code_kind in ('a129', 'cpf4')
 
 ),
 
@@ -60,34 +27,57 @@ a129_to_a38 as (
 
 ),
 
+unknown as (
+
+    select distinct
+        code_kind,
+        code
+    from {{ ref('int_codes__in_current_data') }}
+    where code_kind in ('a129', 'cpf4') and not is_known
+
+),
+
 all_levels as (
 
     select
         'a129' as product_level,
-        a129_code as source_code,
-        a129_code as product_code,
-        a129_label as product_label
-    from current_a129
+        code as source_code,
+        code as product_code,
+        label as product_label
+    from current_labels
+    where code_kind = 'a129'
 
     union all
 
     select
         'a38' as product_level,
-        current_a129.a129_code as source_code,
-        a129_to_a38.a38_code as product_code,
-        a129_to_a38.a38_label as product_label
-    from current_a129
-    inner join a129_to_a38
-        on current_a129.a129_code = a129_to_a38.a129_code
+        current_labels.code as source_code,
+        coalesce(a129_to_a38.a38_code, current_labels.code) as product_code,
+        coalesce(a129_to_a38.a38_label, current_labels.label) as product_label
+    from current_labels
+    left join a129_to_a38
+        on current_labels.code = a129_to_a38.a129_code
+    where current_labels.code_kind = 'a129'
 
     union all
 
     select
         'cpf4' as product_level,
-        cpf4_code as source_code,
-        cpf4_code as product_code,
-        cpf4_label as product_label
-    from current_cpf4
+        code as source_code,
+        code as product_code,
+        label as product_label
+    from current_labels
+    where code_kind = 'cpf4'
+
+    union all
+
+    select
+        case code_kind when 'a129' then '{{ product_level() }}' else 'cpf4' end as product_level,
+        code as source_code,
+        code as product_code,
+        {{ unknown_label('code') }} as product_label
+    from unknown
+    where code_kind = '{{ "cpf4" if product_level() == "cpf4" else "a129" }}'
 
 )
 

@@ -1,12 +1,12 @@
--- Current-vintage customs flows. Grain: (year, quarter, flow, departement_code, cpf4_code,
--- country_code); duplicate file lines at that grain are summed. region_code (of the
--- département), a129_code (of the CPF4 code, as carried by the customs rows) and vintage_id
--- (the one vintage a (flow, year, quarter) comes from) are functionally dependent on the
--- grain: grouping by them is cheaper than aggregating them, and the grain test proves it.
+-- Current-vintage customs flows. Grain: (year, quarter, flow, departement_code, a129_code,
+-- cpf4_code, country_code); lines a file repeats at that grain are summed, and line_count
+-- says how many there were. region_code is the région the département counts in
+-- (int_territories__departements: its current région, or for an unknown département the
+-- région its rows carry); vintage_id is the one vintage a (flow, year, quarter) comes from.
 -- Incremental: a refresh rebuilds only the periods (flow, year, quarter) whose current vintage
 -- is not the one already loaded (new or revised quarters) and replaces them whole; a change to
--- the dbt project makes the refresh rebuild everything (--full-refresh). built_at: when dbt
--- built the period (its grain test checks only the periods built last).
+-- the dbt project or to the label lists rebuilds everything (--full-refresh). built_at: when
+-- dbt built the period; the models downstream rebuild the periods built in the same run.
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -54,9 +54,8 @@ current_flows as (
         quarter,
         flow,
         departement_code,
-        region_code,
-        cpf4_code,
         a129_code,
+        cpf4_code,
         country_code,
         vintage_id,
         value_eur,
@@ -82,38 +81,40 @@ aggregated as (
         quarter,
         flow,
         departement_code,
+        a129_code,
         cpf4_code,
         country_code,
-        region_code,
-        a129_code,
         vintage_id,
         sum(value_eur) as value_eur,
-        sum(mass_kg) as mass_kg
+        sum(mass_kg) as mass_kg,
+        count(*) as line_count
     from current_flows
     group by
         year,
         quarter,
         flow,
         departement_code,
+        a129_code,
         cpf4_code,
         country_code,
-        region_code,
-        a129_code,
         vintage_id
 
 )
 
 select
-    cast(year as integer) as year,
-    cast(quarter as integer) as quarter,
-    cast(flow as {{ dbt.type_string() }}) as flow,
-    cast(departement_code as {{ dbt.type_string() }}) as departement_code,
-    cast(cpf4_code as {{ dbt.type_string() }}) as cpf4_code,
-    cast(country_code as {{ dbt.type_string() }}) as country_code,
-    cast(region_code as {{ dbt.type_string() }}) as region_code,
-    cast(a129_code as {{ dbt.type_string() }}) as a129_code,
-    cast(vintage_id as integer) as vintage_id,
-    cast(value_eur as bigint) as value_eur,
-    cast(mass_kg as bigint) as mass_kg,
+    cast(aggregated.year as integer) as year,
+    cast(aggregated.quarter as integer) as quarter,
+    cast(aggregated.flow as {{ dbt.type_string() }}) as flow,
+    cast(aggregated.departement_code as {{ dbt.type_string() }}) as departement_code,
+    cast(aggregated.a129_code as {{ dbt.type_string() }}) as a129_code,
+    cast(aggregated.cpf4_code as {{ dbt.type_string() }}) as cpf4_code,
+    cast(aggregated.country_code as {{ dbt.type_string() }}) as country_code,
+    cast(departements.region_code as {{ dbt.type_string() }}) as region_code,
+    cast(aggregated.vintage_id as integer) as vintage_id,
+    cast(aggregated.value_eur as bigint) as value_eur,
+    cast(aggregated.mass_kg as bigint) as mass_kg,
+    cast(aggregated.line_count as integer) as line_count,
     {{ built_at() }} as built_at
 from aggregated
+left join {{ ref('int_territories__departements') }} as departements
+    on aggregated.departement_code = departements.departement_code

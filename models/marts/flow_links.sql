@@ -4,8 +4,9 @@
 -- highlight_n largest cells whose product and country are both named are highlighted (ties
 -- by product_code, then country_code). The cells of a territory/flow/year sum to its total.
 -- Grain: (year, level, territory_code, flow, product_code, country_code).
--- Incremental by year: a refresh rebuilds only the years whose current vintages changed
--- (source_vintages, see int_years__current_vintages) and replaces them whole.
+-- Incremental by year: a refresh rebuilds the years of which fct_territory_flows rebuilt a
+-- quarter (new or revised) and replaces them whole; source_vintages names the (flow, quarter,
+-- vintage) the year's figures come from (int_years__current_vintages).
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -31,7 +32,7 @@ flows as (
         product_code,
         country_code,
         value_eur
-    from {{ ref('int_flows__territories') }}
+    from {{ ref('fct_territory_flows') }}
     where
         value_eur > 0
         and year in (select years_to_build.year from years_to_build)

@@ -2,8 +2,9 @@
 -- country_code ascending). Every code of the file counts, special codes included (FR goods
 -- returned, QU undetermined, QR/QS supplies...). Rows with no trade are left out.
 -- Grain: (year, level, territory_code, flow, country_code).
--- Incremental by year: a refresh rebuilds only the years whose current vintages changed
--- (source_vintages, see int_years__current_vintages) and replaces them whole.
+-- Incremental by year: a refresh rebuilds the years of which fct_territory_flows rebuilt a
+-- quarter (new or revised) and replaces them whole; source_vintages names the (flow, quarter,
+-- vintage) the year's figures come from (int_years__current_vintages).
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -28,7 +29,7 @@ partners as (
         flow,
         country_code,
         sum(value_eur) as value_eur
-    from {{ ref('int_flows__territories') }}
+    from {{ ref('fct_territory_flows') }}
     where year in (select years_to_build.year from years_to_build)
     group by
         year,

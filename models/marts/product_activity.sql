@@ -1,8 +1,9 @@
 -- Products (at var product_level, A129 by default) traded by every territory, per year and
 -- flow, ranked by value (ties by product_code ascending). Rows with no trade are left out.
 -- Grain: (year, level, territory_code, flow, product_code).
--- Incremental by year: a refresh rebuilds only the years whose current vintages changed
--- (source_vintages, see int_years__current_vintages) and replaces them whole.
+-- Incremental by year: a refresh rebuilds the years of which fct_territory_flows rebuilt a
+-- quarter (new or revised) and replaces them whole; source_vintages names the (flow, quarter,
+-- vintage) the year's figures come from (int_years__current_vintages).
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -27,7 +28,7 @@ products as (
         flow,
         product_code,
         sum(value_eur) as value_eur
-    from {{ ref('int_flows__territories') }}
+    from {{ ref('fct_territory_flows') }}
     where year in (select years_to_build.year from years_to_build)
     group by
         year,

@@ -1,34 +1,34 @@
 -- Trade of every territory (département, région, France) per quarter and flow, with its
 -- share of its région's and of France's trade that quarter.
 -- Grain: (year, quarter, level, territory_code, flow).
+-- Incremental: rebuilds the periods (flow, year, quarter) fct_territory_flows rebuilt in the
+-- same run, and replaces them whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_periods',
+    unique_key=['flow', 'year', 'quarter'],
+    on_schema_change='fail'
+) }}
+
 with
 
-departement_quarters as (
+stacked as (
 
     select
         year,
         quarter,
+        level,
+        territory_code,
         flow,
-        region_code,
-        departement_code,
         sum(value_eur) as value_eur
-    from {{ ref('fct_trade_flows') }}
+    from {{ ref('fct_territory_flows') }}
+    where {{ built_in_this_run() }}
     group by
         year,
         quarter,
-        flow,
-        region_code,
-        departement_code
-
-),
-
-stacked as (
-
-    {{ stack_territory_levels(
-        'departement_quarters',
-        ['year', 'quarter', 'flow'],
-        ['value_eur']
-    ) | indent(4) }}
+        level,
+        territory_code,
+        flow
 
 ),
 
@@ -78,5 +78,6 @@ select
             ) }}
     end as share_of_region,
     {{ safe_share('value_eur', 'sum(value_eur) over (partition by year, quarter, flow, level)') }}
-        as share_of_france
+        as share_of_france,
+    {{ built_at() }} as built_at
 from totals

@@ -1,10 +1,12 @@
-"""Great Expectations suites as Dagster asset checks on customs_files, the marts and export_tables.
+"""Great Expectations suites as Dagster asset checks on customs_files, the check models and export_tables.
 
 Three check steps, one per stage: each reads the run's working warehouse read-only, builds
 its small frames in DuckDB, validates them with GX (one GX context per process, file-backed
 beside the warehouse) and renders this run's results into the Data Docs. A failing blocking
 check fails its step, so nothing downstream runs: no dbt build after bad raw flows, no export
-after bad marts, no publication after bad exports. Revisions only warn.
+after a check model with a gap, no publication after bad exports. The marts stage validates
+the check models dbt built (models/checks/chk_*), the same rows its tests read; revisions and
+code anomalies only warn.
 """
 
 import time
@@ -22,32 +24,28 @@ from dagster import (
 )
 
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
+from orchestration.check_models import CHECK_MODELS, describe_row, failing_rows
 from orchestration.quality.context import SuiteOutcome, SuiteSpec
 from orchestration.quality.settings import QualitySettings, quality_dir
 from orchestration.quality.worker import RemoteQuality
 from orchestration.resources import ComexResource
-from orchestration.warehouse import connect_read_only
+from orchestration.warehouse import connect_read_only, last_ids
 
 EXPORT_TABLES_KEY = AssetKey("export_tables")
 RAW_FLOWS_CHECK = "gx_raw_flows"
 REJECTED_CHECK = "gx_rejected_rows_rate"
 REVISIONS_CHECK = "gx_vintage_revisions"
-MARTS_CHECK = "gx_invariants"
+GAPS_CHECK = "gx_gap_is_zero"
 EXPORTS_CHECK = "gx_export_contract"
 MAX_REPORTED_FAILURES = 20
-
-_MARTS = (
-    "territory_totals",
-    "territory_quarterly_totals",
-    "product_activity",
-    "partner_ranking",
-    "partner_balance",
-    "flow_links",
-)
 
 
 def mart_key(name: str) -> AssetKey:
     return AssetKey(["marts", name])
+
+
+def check_model_key(name: str) -> AssetKey:
+    return AssetKey(["checks", name])
 
 
 def _result(
@@ -58,6 +56,7 @@ def _result(
     blocking: bool,
     docs: Path | None,
     note: str | None = None,
+    findings: list[str] | None = None,
 ) -> AssetCheckResult:
     """One check's result from its suites' outcomes, with the failures as metadata."""
     failures = [f for o in outcomes for f in o.failures]
@@ -76,6 +75,8 @@ def _result(
         metadata["report"] = MetadataValue.md("\n".join(lines))
     if note:
         metadata["note"] = note
+    if findings:
+        metadata["findings"] = MetadataValue.json(findings)
     if docs is not None:
         metadata["data_docs"] = MetadataValue.path(str(docs))
     return AssetCheckResult(
@@ -125,71 +126,85 @@ class _Stage:
             asset=CUSTOMS_FILES_KEY,
             blocking=True,
             description=(
-                "GX: raw.customs_flows schema; for the new vintages, flows, periods, non-negative values, "
-                "codes in the reference seeds, consecutive quarters; complete years have 4 quarters."
+                "GX: raw.customs_flows schema; for the new vintages, flows, periods, non-negative values, rows and "
+                "euros equal to the registry, consecutive quarters; complete years have 4 quarters."
             ),
         ),
         AssetCheckSpec(
             REJECTED_CHECK,
             asset=CUSTOMS_FILES_KEY,
             blocking=True,
-            description="GX: rejected rows of each new vintage ≤ COMEX_MAX_REJECTED_RATE (1 % by default).",
-        ),
-        AssetCheckSpec(
-            REVISIONS_CHECK,
-            asset=CUSTOMS_FILES_KEY,
-            blocking=False,
-            description="GX (warning): territory × flow × quarter revised by more than COMEX_REVISION_THRESHOLD (5 %).",
+            description=(
+                "GX: unreadable lines of each new vintage ≤ COMEX_MAX_REJECTED_RATE (1 % by default) of its lines "
+                "and of its euros."
+            ),
         ),
     ],
 )
 def customs_files_quality(context: AssetCheckExecutionContext, comex: ComexResource) -> Iterator[AssetCheckResult]:
     """The raw flows of the vintages this run loaded (vintage ids above the live warehouse's last)."""
-    from orchestration.quality import raw_suite, revisions
+    from orchestration.quality import raw_suite
 
     stage = _Stage(context, comex)
-    since = raw_suite.last_vintage_id(comex.paths.warehouse)
+    since = last_ids(comex.paths.warehouse)["vintages"]
     with connect_read_only(comex.working_warehouse) as con:
         new = raw_suite.new_vintage_ids(con, since)
         raw_specs = [raw_suite.schema_suite(con), raw_suite.coverage_suite(con)]
         if new:
-            raw_specs[1:1] = [raw_suite.periods_suite(con, since), raw_suite.codes_suite(con, since)]
+            raw_specs[1:1] = [raw_suite.periods_suite(con, since)]
             rejected_specs = [raw_suite.rejected_suite(con, since, stage.settings)]
-            revision_specs = [revisions.revisions_suite(con, since, stage.settings)]
         else:
-            rejected_specs, revision_specs = [], []
-    raw, rejected, revised = stage.validate(raw_specs), stage.validate(rejected_specs), stage.validate(revision_specs)
+            rejected_specs = []
+    raw, rejected = stage.validate(raw_specs), stage.validate(rejected_specs)
     docs = stage.publish()
     note = None if new else "no new vintage in this run"
     yield _result(RAW_FLOWS_CHECK, AssetKey(CUSTOMS_FILES_KEY), raw, blocking=True, docs=docs, note=note)
     yield _result(REJECTED_CHECK, AssetKey(CUSTOMS_FILES_KEY), rejected, blocking=True, docs=docs, note=note)
-    revised_note = note or f"{sum(o.rows for o in revised):,} territory × flow × quarter compared"
-    yield _result(REVISIONS_CHECK, AssetKey(CUSTOMS_FILES_KEY), revised, blocking=False, docs=docs, note=revised_note)
 
 
 @multi_asset_check(
     name="marts_quality",
     specs=[
+        *(
+            AssetCheckSpec(
+                GAPS_CHECK,
+                asset=check_model_key(model.name),
+                blocking=model.blocking,
+                description=f"GX: every gap of {model.relation} is 0 (within the dbt var tolerance).",
+            )
+            for model in CHECK_MODELS.values()
+        ),
         AssetCheckSpec(
-            MARTS_CHECK,
-            asset=mart_key(name),
-            blocking=True,
-            description=f"GX: keys, shares and cross-row sums of marts.{name} (orchestration/quality/marts_suite.py).",
-        )
-        for name in _MARTS
+            REVISIONS_CHECK,
+            asset=mart_key("vintage_revisions"),
+            blocking=False,
+            description="GX (warning): territory × flow × quarter revised by more than COMEX_REVISION_THRESHOLD (5 %).",
+        ),
     ],
 )
 def marts_quality(context: AssetCheckExecutionContext, comex: ComexResource) -> Iterator[AssetCheckResult]:
-    """Invariants of the indicator marts, on the run's working warehouse."""
-    from orchestration.quality.marts_suite import MART_SUITES
+    """The check models dbt built (one row per group, gap 0) and the revisions of the new vintages."""
+    from orchestration.quality import checks_suite
 
     stage = _Stage(context, comex)
+    since = last_ids(comex.paths.warehouse)["vintages"]
     with connect_read_only(comex.working_warehouse) as con:
-        specs = {name: MART_SUITES[name](con, stage.settings) for name in _MARTS}
+        specs = checks_suite.check_suites(con)
+        revisions = checks_suite.revisions_suite(con, since, stage.settings)
+        findings = {
+            name: [describe_row(name, row) for row in failing_rows(con, name, MAX_REPORTED_FAILURES)]
+            for name in CHECK_MODELS
+        }
     outcomes = {name: stage.validate([spec]) for name, spec in specs.items()}
+    revised = stage.validate([revisions])
     docs = stage.publish()
-    for name in _MARTS:
-        yield _result(MARTS_CHECK, mart_key(name), outcomes[name], blocking=True, docs=docs)
+    for name, model in CHECK_MODELS.items():
+        yield _result(
+            GAPS_CHECK, check_model_key(name), outcomes[name], blocking=model.blocking, docs=docs,
+            findings=findings[name],
+        )  # fmt: skip
+    note = f"{sum(o.rows for o in revised):,} territory × flow × quarter revised by the new vintages"
+    yield _result(REVISIONS_CHECK, mart_key("vintage_revisions"), revised, blocking=False, docs=docs, note=note)
 
 
 @multi_asset_check(

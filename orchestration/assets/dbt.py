@@ -1,25 +1,37 @@
-"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
+"""dbt models, seeds and tests as Dagster assets and asset checks, built by dbt in this process.
+
+dagster-dbt defines the assets from the manifest (`@dbt_assets`); the step runs `dbt build`
+through dbt's programmatic runner with the manifest parsed once (orchestration/dbt_invocation.py)
+and turns each node's result into a Dagster materialisation or asset check with dagster-dbt's
+own event conversion. What a refresh builds (`build_arguments`):
+- unit tests never (they check the models' logic, not the data: the test suite runs them);
+- reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
+- views only when the dbt project changed: a view is a stored query, unchanged with the project;
+- everything from scratch (--full-refresh) when the dbt project changed since the warehouse's
+  last successful refresh, or when this run brought new label lists (labels and the
+  département → région mapping shape every period); otherwise the incremental models rebuild
+  the periods and years whose current vintage changed.
+"""
 
 import os
-import shutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
-from dagster_dbt.compat import DBT_PYTHON_VERSION
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from dagster_dbt.asset_utils import get_subset_selection_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dbt.version import __version__ as dbt_version
 
+from orchestration import check_models
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
-from orchestration.dbt_project import comex_dbt_project, ensure_manifest
+from orchestration.dbt_invocation import DbtBuildError, failure_message, run_dbt
+from orchestration.dbt_project import comex_dbt_project, manifest_dict, manifest_path
+from orchestration.quality.settings import QualitySettings
 from orchestration.refresh_record import built_by_current_project
 from orchestration.resources import ComexResource
 from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
-
-DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"
-PARTIAL_PARSE = "partial_parse.msgpack"
-KEPT_RUN_TARGETS = 5  # dagster-dbt writes each run's artifacts to target/<op>-<ids>/ (~10 MB)
+from orchestration.warehouse import connect_read_only, dbt_target_dir, last_ids
 
 
 class ComexDbtTranslator(DagsterDbtTranslator):
@@ -37,83 +49,88 @@ class ComexDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@contextmanager
-def _dbt_database(path: str) -> Iterator[None]:
-    previous = os.environ.get(DBT_DATABASE_ENV)
-    os.environ[DBT_DATABASE_ENV] = path
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(DBT_DATABASE_ENV, None)
-        else:
-            os.environ[DBT_DATABASE_ENV] = previous
+TRANSLATOR = ComexDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
+
+
+def build_arguments(
+    *, seeds_loaded: bool, project_unchanged: bool, new_labels: bool, max_national_revision: float
+) -> tuple[list[str], list[str], list[str]]:
+    """The `dbt build` arguments of a refresh: (exclusions, options, why in words)."""
+    exclude = ["resource_type:unit_test"]
+    notes = []
+    if seeds_loaded:
+        exclude.append("resource_type:seed")
+        notes.append("reference seeds unchanged since loaded: seeds and their tests not re-run")
+    full_refresh = not project_unchanged or new_labels
+    if not full_refresh:
+        exclude.append("config.materialized:view")
+        notes.append("dbt project unchanged: views kept, incremental models rebuild new or revised periods only")
+    elif new_labels:
+        notes.append("new label lists: every period rebuilt with them (--full-refresh)")
+    else:
+        notes.append("dbt project changed since the last successful refresh (or none yet): full rebuild")
+    options = ["--vars", f"{{max_national_revision: {max_national_revision}}}"]
+    return exclude, [*options, *(["--full-refresh"] if full_refresh else [])], notes
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=manifest_path(),
     project=comex_dbt_project,
-    dagster_dbt_translator=ComexDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
-    ),
+    dagster_dbt_translator=TRANSLATOR,
 )
-def comex_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, comex: ComexResource) -> Iterator[Any]:
-    """`dbt build` on the run's working copy of the warehouse; each dbt data test is an asset check.
-
-    dbt unit tests check the models' logic, not the data: they run in the test suite, not here.
-    Reference seeds already loaded, unchanged, into this warehouse are neither reloaded nor
-    retested (`orchestration/seed_state.py`). Incremental models (fct_trade_flows by period;
-    int_flows__territories, partner_ranking, product_activity and flow_links by year) are
-    rebuilt from scratch unless the last successful refresh of this warehouse was built by the
-    same dbt project.
-    """
+def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> Iterator[Any]:
+    """`dbt build` on the run's working copy of the warehouse, in process; dbt tests are asset checks."""
     database = comex.working_warehouse
-    fingerprint = seeds_fingerprint(str(DBT_PYTHON_VERSION))
-    seeds = seed_relations(comex_dbt_project.manifest_path)
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    keep_seeds = not context.is_subset and seeds_current(database, fingerprint, seeds)
-    if keep_seeds:
-        args += ["--exclude", "resource_type:seed"]
-        context.log.info(f"reference seeds unchanged since loaded: {len(seeds)} seeds and their tests not re-run")
-    if not built_by_current_project(comex.paths.warehouse):
-        args.append("--full-refresh")
-        context.log.info("dbt project changed since the last successful refresh (or none yet): full rebuild")
-    with _dbt_database(str(database)):
-        invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
-    _keep_partial_parse(invocation.target_path)
-    prune_run_targets(invocation.target_path, KEPT_RUN_TARGETS)
-    if not keep_seeds and _loaded_every_seed(invocation.get_artifact("run_results.json"), len(seeds)):
+    seeds = seed_relations(manifest_path())
+    fingerprint = seeds_fingerprint(dbt_version)
+    seeds_loaded = not context.is_subset and seeds_current(database, fingerprint, seeds)
+    exclude, options, notes = build_arguments(
+        seeds_loaded=seeds_loaded,
+        project_unchanged=built_by_current_project(comex.paths.warehouse),
+        new_labels=_new_label_lists(comex),
+        max_national_revision=QualitySettings.from_env().max_national_revision,
+    )
+    selection, indirect = ["--exclude", *exclude], None
+    if context.is_subset:  # the assets and checks picked in the UI
+        selection, indirect = get_subset_selection_for_context(
+            context,
+            manifest_dict(),
+            None,
+            " ".join(exclude),
+            None,
+            TRANSLATOR,
+            os.environ.get("DBT_INDIRECT_SELECTION"),
+        )
+    args = ["build", *selection, *(["--indirect-selection", indirect] if indirect else []), *options]
+    for note in notes:
+        context.log.info(note)
+    run = run_dbt(args, database, dbt_target_dir(comex.paths.warehouse))
+    for raw_event in run.events:
+        event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
+        yield from event.to_default_asset_events(
+            manifest=manifest_dict(), dagster_dbt_translator=TRANSLATOR, context=context, project=comex_dbt_project
+        )
+    if not run.success:
+        with connect_read_only(database) as con:
+            raise DbtBuildError(failure_message(run, lambda unique_id: _describe(con, unique_id)))
+    if not seeds_loaded and not context.is_subset:
         record_seeds(database, fingerprint)
 
 
-def _loaded_every_seed(run_results: Mapping[str, Any], seed_count: int) -> bool:
-    loaded = [r for r in run_results["results"] if r["unique_id"].startswith("seed.") and r["status"] == "success"]
-    return seed_count > 0 and len(loaded) == seed_count
+def _new_label_lists(comex: ComexResource) -> bool:
+    """Did this run's ingestion bring label lists the live warehouse did not have?"""
+    with connect_read_only(comex.working_warehouse) as con:
+        row = con.execute("select coalesce(max(label_file_id), 0) from raw.label_files").fetchone()
+    return bool(row and row[0] > last_ids(comex.paths.warehouse)["label_files"])
 
 
-def _keep_partial_parse(run_target: Path) -> None:
-    """Carry this run's parse cache to the project's target/, which the next run starts from.
-
-    The working copy's path is part of the dbt profile; a cache made for another path makes dbt
-    re-parse the whole project (~10 s). Refreshes of the same warehouse reuse each other's cache.
-    """
-    cache = run_target / PARTIAL_PARSE
-    if cache.is_file():
-        comex_dbt_project.target_path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache, comex_dbt_project.target_path / PARTIAL_PARSE)
-
-
-def prune_run_targets(run_target: Path, keep: int) -> list[Path]:
-    """Remove all but the `keep` newest run folders like `run_target` (same op) beside it.
-
-    A monthly refresh would otherwise add one for ever. The newest ones stay for debugging
-    (dbt.log, run_results.json); `run_target` itself is never removed. Returns the removed ones.
-    """
-    prefix = run_target.name.split("-")[0] + "-"
-    runs = [p for p in run_target.parent.glob(prefix + "*") if p.is_dir() and p != run_target]
-    runs.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    removed = runs[max(keep - 1, 0) :]
-    for folder in removed:
-        shutil.rmtree(folder, ignore_errors=True)
-    return removed
+def _describe(con: Any, unique_id: str) -> str | None:
+    """What a failing check test found: the rows of its check model, in words."""
+    node = manifest_dict()["nodes"].get(unique_id, {})
+    for parent in node.get("depends_on", {}).get("nodes", []):
+        name = parent.split(".")[-1]
+        if name in check_models.CHECK_MODELS:
+            return check_models.describe_failures(con, name)
+    return None

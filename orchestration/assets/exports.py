@@ -2,6 +2,7 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from orchestration.check_models import CHECK_MODELS
 from orchestration.exports.contract import MART_TABLES
 from orchestration.exports.exporter import now_iso, stage_exports
 from orchestration.resources import ComexResource
@@ -11,7 +12,11 @@ from orchestration.warehouse import connect_read_only
 @asset(
     group_name="exports",
     kinds={"csv", "parquet"},
-    deps=[AssetKey(["marts", table.mart]) for table in MART_TABLES if table.mart],
+    # the check models too: their blocking checks (dbt tests and GX) gate the exports
+    deps=[
+        *(AssetKey(["marts", table.mart]) for table in MART_TABLES if table.mart),
+        *(AssetKey(["checks", name]) for name in CHECK_MODELS),
+    ],
     description=(
         "The export contract v1 tables (CSV + Parquet), data dictionary and manifest, staged in "
         "<exports>/.staging until `published_refresh` swaps them in (orchestration/exports/contract_v1.yml)."

@@ -2,7 +2,9 @@
 
 Contract version, generation time, CSV dialect, filters (partial export), the dbt vars the
 marts were built with (top_n, highlight_n, product_level), every source vintage (file name,
-sha256, periods it holds and periods it is the current vintage of), the periods covered, the
+archive member, sha256 of its data text, publication date, periods it holds and periods it is
+the current vintage of, and its reconciliation: lines and euros read = kept + rejected), the
+periods covered, the
 ANCT source (or a note that it is absent), and the row count and sha256 of every file.
 """
 
@@ -38,7 +40,9 @@ def _period(flow: str, year: int, quarter: int) -> str:
 def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every vintage of the warehouse, in publication order, with the periods it holds and serves."""
     vintages = con.execute(
-        "select vintage_id, file_name, sha256 from raw.vintages order by publication_order, vintage_id"
+        "select vintage_id, file_name, member_name, sha256, strftime(published_at, '%Y-%m-%dT%H:%M:%S'), "
+        "line_count, row_count, rejected_count, value_eur, kept_eur, rejected_eur "
+        "from raw.vintages order by publication_order, vintage_id"
     ).fetchall()
     held: dict[int, list[str]] = {}
     for vintage_id, flow, year, quarter in con.execute(
@@ -53,11 +57,34 @@ def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [
         {
             "file_name": name,
+            "member_name": member,
             "sha256": sha,
+            "published_at": published,
             "periods": held.get(vintage_id, []),
             "periods_used": used.get(vintage_id, []),
+            "reconciliation": {
+                "lines_read": lines,
+                "rows_kept": kept_rows,
+                "lines_rejected": rejected_rows,
+                "euros_read": value_eur,
+                "euros_kept": kept_eur,
+                "euros_rejected": rejected_eur,
+                "balanced": value_eur == kept_eur + rejected_eur and lines == kept_rows + rejected_rows,
+            },
         }
-        for vintage_id, name, sha in vintages
+        for (
+            vintage_id,
+            name,
+            member,
+            sha,
+            published,
+            lines,
+            kept_rows,
+            rejected_rows,
+            value_eur,
+            kept_eur,
+            rejected_eur,
+        ) in vintages
     ]
 
 

@@ -1,8 +1,9 @@
-"""Suites on the raw flows a run loaded: schema, periods, quarter coverage, codes, rejected rows.
+"""Suites on the raw flows a run loaded: schema, periods, quarter coverage, rejected rows and euros.
 
-Every frame is aggregated in DuckDB first (one row per vintage × flow × quarter, per distinct
-code, per vintage…), so Great Expectations validates a few hundred rows, not millions. "New
-vintages" are those with `vintage_id > since_vintage_id` (the live warehouse's last one).
+Every frame is aggregated in DuckDB first (one row per vintage × flow × quarter, per
+vintage…), so Great Expectations validates a few hundred rows, not millions. "New vintages"
+are those with `vintage_id > since_vintage_id` (the live warehouse's last one). Codes are not
+checked here: a code no label list knows is data (dbt's chk_code_anomalies reports it).
 
 Coverage rule: a year is *complete* for a flow when an annual file covers it, or when the data
 holds quarters both before and after it; a complete year must have its 4 quarters. The first
@@ -13,16 +14,12 @@ year may start late and the last one end early (a "dernière publication" file c
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 
 import duckdb
 
 from orchestration.ingestion.validation import MIN_YEAR
 from orchestration.quality.context import Expect, SuiteSpec
 from orchestration.quality.settings import QualitySettings
-from orchestration.settings import SEEDS_DIR
-from orchestration.warehouse import connect_read_only
 
 #: raw.customs_flows as ingestion/registry.py creates it: "name type [not null]".
 EXPECTED_SCHEMA = (
@@ -45,20 +42,6 @@ LAST_PUBLICATION_QUARTERS = 5
 def new_vintage_ids(con: duckdb.DuckDBPyConnection, since_vintage_id: int) -> list[int]:
     rows = con.execute("select vintage_id from raw.vintages where vintage_id > ? order by 1", [since_vintage_id])
     return [int(r[0]) for r in rows.fetchall()]
-
-
-def last_vintage_id(warehouse: Path) -> int:
-    """The highest vintage id of a (live) warehouse; 0 when it does not exist or holds none."""
-    if not warehouse.exists():
-        return 0
-    with connect_read_only(warehouse) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'vintages'"
-        ).fetchone()
-        if not exists or not exists[0]:
-            return 0
-        row = con.execute("select coalesce(max(vintage_id), 0) from raw.vintages").fetchone()
-    return int(row[0]) if row else 0
 
 
 def schema_suite(con: duckdb.DuckDBPyConnection) -> SuiteSpec:
@@ -97,7 +80,8 @@ spans as (
     group by all
 )
 select
-    f.vintage_id, v.file_name, v.packaging, f.flux, f.annee, f.trimestre,
+    f.vintage_id, v.file_name || coalesce(' (' || v.member_name || ')', '') as file_name, v.packaging,
+    f.flux, f.annee, f.trimestre,
     f.row_count, f.min_valeur, f.min_masse,
     abs(f.row_count - coalesce(p.row_count, 0)) + abs(f.value_sum - coalesce(p.valeur, 0)) as registry_gap,
     s.vintage_quarters, s.vintage_span - s.vintage_quarters as vintage_gaps,
@@ -180,98 +164,33 @@ def coverage_suite(con: duckdb.DuckDBPyConnection) -> SuiteSpec:
     )
 
 
-_CODES_SQL = """
-with flows as (select * from raw.customs_flows where vintage_id > $since)
-select 'departement' as kind, code_departement || '/' || code_region as code, count(*) as row_count
-from flows group by all
-union all select 'a129', code_a129, count(*) from flows group by all
-union all select 'cpf4', code_cpf4 || '/' || code_a129, count(*) from flows group by all
-union all select 'pays', code_pays, count(*) from flows group by all
-order by kind, code
-"""
-
-
-@lru_cache(maxsize=4)
-def reference_sets(seeds_dir: Path = SEEDS_DIR) -> dict[str, list[str]]:
-    """Known codes, from the reference seeds the ingestion validates against."""
-    con = duckdb.connect()
-
-    def values(sql: str, relative: str) -> list[str]:
-        path = str(seeds_dir / relative)
-        query = sql.format(src=f"read_csv('{path}', header = true, all_varchar = true)")
-        return sorted({str(r[0]) for r in con.execute(query).fetchall()})
-
-    sets = {
-        "departement": values(
-            "select departement_code || '/' || region_code from {src}", "dgddi/dgddi_departements.csv"
-        ),
-        "a129": values("select a129_code from {src}", "dgddi/dgddi_a129.csv"),
-        "cpf4": values("select cpf4_code from {src}", "dgddi/dgddi_cpf4.csv"),
-        "pays": values("select country_code from {src}", "dgddi/dgddi_countries.csv"),
-    }
-    mapping = con.execute(
-        "select cpf4_code, min(a129_code) from read_csv(?, header = true, all_varchar = true) group by 1",
-        [str(seeds_dir / "insee/insee_cpf4_na2008.csv")],
-    ).fetchall()
-    sets["cpf4_to_a129"] = [f"{cpf4}/{a129}" for cpf4, a129 in mapping]
-    con.close()
-    return sets
-
-
-def codes_suite(con: duckdb.DuckDBPyConnection, since_vintage_id: int, seeds_dir: Path = SEEDS_DIR) -> SuiteSpec:
-    frame = con.execute(_CODES_SQL, {"since": since_vintage_id}).df()
-    refs = reference_sets(seeds_dir)
-    # One column per code kind (null elsewhere: GX skips missing values).
-    for kind in ("departement", "a129", "pays"):
-        frame[kind] = frame["code"].where(frame["kind"] == kind)
-    cpf4 = frame["code"].where(frame["kind"] == "cpf4")
-    frame["cpf4"] = cpf4.str.split("/").str[0]
-    mapped = {pair.split("/")[0] for pair in refs["cpf4_to_a129"]}
-    # A CPF4 without INSEE mapping (0300, 3100…) has no A129 to match: left out of that rule.
-    frame["cpf4_a129"] = cpf4.where(frame["cpf4"].isin(mapped))
-    return SuiteSpec(
-        "raw_flows_codes",
-        frame,
-        [
-            Expect("ExpectColumnValuesToBeInSet", {"column": "departement", "value_set": refs["departement"]}),
-            Expect("ExpectColumnValuesToBeInSet", {"column": "a129", "value_set": refs["a129"]}),
-            Expect("ExpectColumnValuesToBeInSet", {"column": "cpf4", "value_set": refs["cpf4"]}),
-            Expect("ExpectColumnValuesToBeInSet", {"column": "cpf4_a129", "value_set": refs["cpf4_to_a129"]}),
-            Expect("ExpectColumnValuesToBeInSet", {"column": "pays", "value_set": refs["pays"]}),
-        ],
-        index_columns=["kind", "code", "row_count"],
-        description=(
-            "Distinct codes of the new vintages: département with its DGDDI région, A129, CPF4 and country "
-            "codes in the reference seeds, and each CPF4 within its A129 (INSEE NA 2008)."
-        ),
-    )
-
-
 def rejected_suite(con: duckdb.DuckDBPyConnection, since_vintage_id: int, settings: QualitySettings) -> SuiteSpec:
     frame = con.execute(
         """
-        select v.vintage_id, v.file_name, v.row_count, v.rejected_count,
+        select v.vintage_id, v.file_name || coalesce(' (' || v.member_name || ')', '') as file_name,
+            v.line_count, v.rejected_count, v.value_eur, v.rejected_eur,
             (select count(*) from raw.rejected_rows as r where r.vintage_id = v.vintage_id) as rejected_stored,
-            v.rejected_count / greatest(v.row_count + v.rejected_count, 1) as rejected_rate
+            v.rejected_count / greatest(v.line_count, 1) as rejected_rate,
+            v.rejected_eur / greatest(v.value_eur, 1) as rejected_eur_rate
         from raw.vintages as v
         where v.vintage_id > ?
         order by v.vintage_id
         """,
         [since_vintage_id],
     ).df()
+    most = {"min_value": 0, "max_value": settings.max_rejected_rate}
     return SuiteSpec(
         "raw_rejected_rows",
         frame,
         [
-            Expect(
-                "ExpectColumnValuesToBeBetween",
-                {"column": "rejected_rate", "min_value": 0, "max_value": settings.max_rejected_rate},
-            ),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "rejected_rate", **most}),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "rejected_eur_rate", **most}),
             Expect("ExpectColumnPairValuesToBeEqual", {"column_A": "rejected_count", "column_B": "rejected_stored"}),
         ],
-        index_columns=["file_name", "row_count", "rejected_count"],
+        index_columns=["file_name", "line_count", "rejected_count", "value_eur", "rejected_eur"],
         description=(
-            f"Per new vintage: rejected rows / all rows ≤ {settings.max_rejected_rate:.2%} "
-            "(COMEX_MAX_REJECTED_RATE), every rejected row kept in raw.rejected_rows."
+            f"Per new vintage: unreadable lines ≤ {settings.max_rejected_rate:.2%} of its lines and their euros "
+            f"≤ {settings.max_rejected_rate:.2%} of its euros (COMEX_MAX_REJECTED_RATE); every rejected line kept "
+            "in raw.rejected_rows."
         ),
     )

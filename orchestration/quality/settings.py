@@ -14,16 +14,19 @@ from orchestration.settings import REPO_ROOT
 
 ENV_MAX_REJECTED_RATE = "COMEX_MAX_REJECTED_RATE"
 ENV_REVISION_THRESHOLD = "COMEX_REVISION_THRESHOLD"
+ENV_MAX_NATIONAL_REVISION = "COMEX_MAX_NATIONAL_REVISION"
 DEFAULT_MAX_REJECTED_RATE = 0.01
 DEFAULT_REVISION_THRESHOLD = 0.05
+DEFAULT_MAX_NATIONAL_REVISION = 0.05
 
 
 @dataclass(frozen=True)
 class QualitySettings:
     """What the checks tolerate."""
 
-    max_rejected_rate: float = DEFAULT_MAX_REJECTED_RATE  # rejected / (kept + rejected), per new vintage
+    max_rejected_rate: float = DEFAULT_MAX_REJECTED_RATE  # rejected / read, per new vintage, in rows and in euros
     revision_threshold: float = DEFAULT_REVISION_THRESHOLD  # |after - before| / before, reported above it
+    max_national_revision: float = DEFAULT_MAX_NATIONAL_REVISION  # France's move in a quarter; blocks above it
     top_n: int = 10  # dbt var top_n
     highlight_n: int = 5  # dbt var highlight_n
 
@@ -33,6 +36,7 @@ class QualitySettings:
         return cls(
             max_rejected_rate=_fraction(ENV_MAX_REJECTED_RATE, DEFAULT_MAX_REJECTED_RATE),
             revision_threshold=_fraction(ENV_REVISION_THRESHOLD, DEFAULT_REVISION_THRESHOLD),
+            max_national_revision=_fraction(ENV_MAX_NATIONAL_REVISION, DEFAULT_MAX_NATIONAL_REVISION),
             top_n=top_n,
             highlight_n=highlight_n,
         )

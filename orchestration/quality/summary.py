@@ -26,6 +26,7 @@ class CheckLine:
     failures: list[dict[str, Any]] = field(default_factory=list)
     failed_rows: int | None = None  # dbt tests
     note: str | None = None
+    findings: list[str] = field(default_factory=list)  # a check model's failing rows, in words
 
     @property
     def is_gx(self) -> bool:
@@ -89,6 +90,7 @@ def summarise_checks(events: Iterable[Any]) -> QualitySummary:
                 failures=list(failures),
                 failed_rows=int(failed_rows) if failed_rows is not None else None,
                 note=_value(metadata, "note"),
+                findings=list(_value(metadata, "findings") or []),
             )
         )
     return summary
@@ -108,11 +110,18 @@ def summary_lines(summary: QualitySummary) -> list[str]:
         f"({gx} Great Expectations, {len(summary.checks) - gx} dbt tests)"
     ]
     problems = [c for c in summary.checks if c.status != "passed"]
+    told = {c.asset for c in problems if c.findings}  # a check model's rows in words: its dbt test adds nothing
+    problems = [c for c in problems if c.findings or c.asset not in told]
     problems.sort(key=lambda c: c.status != "failed")
     for check in problems[:MAX_LISTED]:
         label = "FAILED" if check.status == "failed" else "warning"
         rows = f" ({check.failed_rows:,} failing rows)" if check.failed_rows else ""
         lines.append(f"  {label}: {check.asset} · {check.check}{rows}")
+        if check.findings:
+            lines += [f"    {finding}" for finding in check.findings[:MAX_LISTED]]
+            if len(check.findings) > MAX_LISTED:
+                lines.append(f"    … and {len(check.findings) - MAX_LISTED} more")
+            continue
         for failure in check.failures[:MAX_LISTED]:
             count = failure.get("unexpected_count")
             observed = failure.get("observed")

@@ -15,3 +15,7 @@ def type_string() -> str:
 
 def last_day(date: str, datepart: str) -> str:
     return f"last_day({date})"
+
+
+def type_timestamp() -> str:
+    return "timestamp"

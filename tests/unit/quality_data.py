@@ -56,8 +56,13 @@ def _raw(con: duckdb.DuckDBPyConnection) -> None:
     ):
         con.execute(
             """
-            insert into raw.vintages
-            select ?, ?, null, ?, 'sha' || ?, 1, 'utf-8', count(*), count(*), 0, ?, now(), 'archive/' || ?
+            insert into raw.vintages by name
+            select ? as vintage_id, ? as file_name, null as member_name, ? as packaging, 'sha' || ? as sha256,
+                1 as size_bytes, 'utf-8' as encoding, 0 as header_lines, count(*) as line_count,
+                count(*) as row_count, 0 as rejected_count, sum(valeur) as value_eur, sum(valeur) as kept_eur,
+                0 as rejected_eur, 0 as duplicate_lines, null as published_at,
+                max(annee * 4 + trimestre) as coverage_end, ? as publication_order, false as revisions_accepted,
+                now() as ingested_at, 'archive/' || ? as archived_path
             from raw.customs_flows where vintage_id = ?
             """,
             [vintage, name, packaging, vintage, vintage, name, vintage],

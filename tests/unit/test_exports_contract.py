@@ -47,9 +47,9 @@ def test_every_contract_column_exists_in_its_mart_with_the_same_type() -> None:
             assert column.name in mart_columns, f"{table.name}.{column.name} not in mart {table.mart}"
             assert mart_columns[column.name]["data_type"] == column.type, f"{table.name}.{column.name}"
         unique_tests = [
-            t["unique_combination"]["arguments"]["columns"]
+            t["row_rules"]["arguments"].get("unique")
             for t in docs[table.mart].get("data_tests", [])
-            if isinstance(t, dict) and "unique_combination" in t
+            if isinstance(t, dict) and "row_rules" in t
         ]
         assert list(table.key) in unique_tests, f"{table.name}: key is not a tested grain of {table.mart}"
 

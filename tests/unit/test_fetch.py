@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from orchestration.ingestion.sources import Packaging, classify
 
 from orchestration.errors import ComexError
 from orchestration.fetch import FetchError, fetch_all, load_sources, sources_file
@@ -19,6 +18,7 @@ from orchestration.fetch.http import Page
 from orchestration.fetch.links import resolve
 from orchestration.fetch.log import FETCH_LOG_NAME
 from orchestration.fetch.runner import STAGING_DIR_NAME
+from orchestration.ingestion.names import Packaging, hint, read_elsewhere
 from tests.helpers import comex_fetch, zip_bytes
 from tests.unit.loopback import Server, send, status
 
@@ -159,7 +159,7 @@ def test_the_project_sources_file_finds_each_dgddi_file_under_a_name_the_ingesti
     by_name = {s.name: s for s in cfg.sources}
     anct = by_name.pop("anct-territoires-industrie-communes")
     assert isinstance(anct, Source) and anct.url.startswith("https://static.data.gouv.fr/resources/")
-    assert classify(Path(anct.file)) is None  # kept as received, not customs data
+    assert read_elsewhere(anct.file)  # kept as received, read by the exports, not by ingestion
     assert all(isinstance(s, LinkSource) and s.page == KIOSQUE_PAGE for s in by_name.values())
 
     # a stand-in for Le Kiosque's page (not the real one: this machine is offline), links shaped as
@@ -177,8 +177,8 @@ def test_the_project_sources_file_finds_each_dgddi_file_under_a_name_the_ingesti
             ]
         ),
     )
-    found = {n: classify(Path(resolve(s, page).file)) for n, s in by_name.items() if isinstance(s, LinkSource)}
-    assert {name: (c.name, c.packaging, c.expected_flux) for name, c in found.items() if c} == {
+    found = {n: resolve(s, page).file for n, s in by_name.items() if isinstance(s, LinkSource)}
+    assert {name: (file, hint(file).packaging, hint(file).flux) for name, file in found.items() if file} == {
         "dgddi-annual-2023-export": ("Regional-2023-export.zip", Packaging.ANNUAL, "E"),
         "dgddi-annual-2023-import": ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
         "dgddi-annual-2024-export": ("Regional-2024-export.zip", Packaging.ANNUAL, "E"),

@@ -13,7 +13,11 @@ renamed as (
         file_name,
         line_number,
         reason,
-        raw_line
+        raw_line,
+        case flux when 'E' then 'export' when 'I' then 'import' end as flow,
+        annee as year,
+        trimestre as quarter,
+        cast(valeur as bigint) as value_eur
     from source
 
 )

@@ -1,13 +1,12 @@
--- Shares add up to 1 (tolerance 1e-9): products and partners within each territory, year
--- and flow; départements within their région; every territory of a level within France.
--- Returns the partitions that do not.
-{{ config(meta={'dagster': {'ref': {'name': 'product_activity'}}}) }}  -- its Dagster asset
+-- Shares add up to 1: products and partners within each territory, year and flow;
+-- départements within their région; the territories of each level within France. One row
+-- per group (mart, year, level, territory, flow) with the sum of its shares; gap = sum − 1.
 with
 
 product_shares as (
 
     select
-        'product_activity' as mart,
+        'product_activity.share_of_flow' as share_name,
         year,
         level,
         territory_code,
@@ -21,7 +20,7 @@ product_shares as (
 partner_shares as (
 
     select
-        'partner_ranking' as mart,
+        'partner_ranking.share_of_flow' as share_name,
         year,
         level,
         territory_code,
@@ -35,7 +34,7 @@ partner_shares as (
 region_shares as (
 
     select
-        'territory_totals.share_of_region' as mart,
+        'territory_totals.share_of_region' as share_name,
         totals.year,
         'region' as level,
         territories.parent_region_code as territory_code,
@@ -54,7 +53,7 @@ region_shares as (
 france_shares as (
 
     select
-        'territory_totals.share_of_france' as mart,
+        'territory_totals.share_of_france' as share_name,
         year,
         level,
         'FR' as territory_code,
@@ -77,6 +76,12 @@ all_shares as (
 
 )
 
-select *
+select
+    share_name,
+    year,
+    level,
+    territory_code,
+    flow,
+    share_sum,
+    share_sum - 1 as gap
 from all_shares
-where abs(share_sum - 1) > 1e-9

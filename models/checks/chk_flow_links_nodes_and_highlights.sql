@@ -1,8 +1,8 @@
--- In flow_links, for each territory, year and flow: the named products are exactly the top N
--- of product_activity and the named countries exactly the top N of partner_ranking (N =
--- var top_n); the highlighted cells are min(highlight_n, named cells) named cells, none
--- smaller than a named cell left out. Returns the partitions that break a rule.
-{{ config(meta={'dagster': {'ref': {'name': 'flow_links'}}}) }}  -- its Dagster asset
+-- The Sankey nodes and highlights of flow_links, for every territory, year and flow: the named
+-- products are exactly the top N of product_activity and the named countries exactly the
+-- top N of partner_ranking (N = var top_n); the highlighted cells are min(highlight_n, named
+-- cells) named cells, none smaller than a named cell left out. gap: the products and
+-- countries named wrongly, plus 1 when the highlights break a rule.
 with
 
 links as (
@@ -47,15 +47,19 @@ top_products as (
 
 ),
 
-product_mismatches as (
+product_nodes as (
 
     select
         coalesce(named_products.year, top_products.year) as year,
         coalesce(named_products.level, top_products.level) as level,
         coalesce(named_products.territory_code, top_products.territory_code) as territory_code,
         coalesce(named_products.flow, top_products.flow) as flow,
-        'product node ' || coalesce(named_products.product_code, top_products.product_code)
-        || ' is not a top product, or a top product has no node' as problem
+        sum(
+            case
+                when named_products.product_code is null or top_products.product_code is null then 1
+                else 0
+            end
+        ) as wrong_nodes
     from named_products
     full outer join top_products
         on
@@ -64,7 +68,11 @@ product_mismatches as (
             and named_products.territory_code = top_products.territory_code
             and named_products.flow = top_products.flow
             and named_products.product_code = top_products.product_code
-    where named_products.product_code is null or top_products.product_code is null
+    group by
+        coalesce(named_products.year, top_products.year),
+        coalesce(named_products.level, top_products.level),
+        coalesce(named_products.territory_code, top_products.territory_code),
+        coalesce(named_products.flow, top_products.flow)
 
 ),
 
@@ -94,15 +102,19 @@ top_countries as (
 
 ),
 
-country_mismatches as (
+country_nodes as (
 
     select
         coalesce(named_countries.year, top_countries.year) as year,
         coalesce(named_countries.level, top_countries.level) as level,
         coalesce(named_countries.territory_code, top_countries.territory_code) as territory_code,
         coalesce(named_countries.flow, top_countries.flow) as flow,
-        'country node ' || coalesce(named_countries.country_code, top_countries.country_code)
-        || ' is not a top country, or a top country has no node' as problem
+        sum(
+            case
+                when named_countries.country_code is null or top_countries.country_code is null then 1
+                else 0
+            end
+        ) as wrong_nodes
     from named_countries
     full outer join top_countries
         on
@@ -111,7 +123,11 @@ country_mismatches as (
             and named_countries.territory_code = top_countries.territory_code
             and named_countries.flow = top_countries.flow
             and named_countries.country_code = top_countries.country_code
-    where named_countries.country_code is null or top_countries.country_code is null
+    group by
+        coalesce(named_countries.year, top_countries.year),
+        coalesce(named_countries.level, top_countries.level),
+        coalesce(named_countries.territory_code, top_countries.territory_code),
+        coalesce(named_countries.flow, top_countries.flow)
 
 ),
 
@@ -130,31 +146,44 @@ highlights as (
     from links
     group by year, level, territory_code, flow
 
-),
-
-highlight_mismatches as (
-
-    select
-        year,
-        level,
-        territory_code,
-        flow,
-        'highlighted cells are not the ' || cast({{ var('highlight_n') }} as {{ dbt.type_string() }})
-        || ' largest named cells' as problem
-    from highlights
-    where
-        highlighted_autres > 0
-        or highlighted_cells
-        <> case
-            when named_cells < {{ var('highlight_n') }} then named_cells
-            else {{ var('highlight_n') }}
-        end
-        or smallest_highlighted_eur < largest_other_named_eur
-
 )
 
-select * from product_mismatches
-union all
-select * from country_mismatches
-union all
-select * from highlight_mismatches
+select
+    highlights.year,
+    highlights.level,
+    highlights.territory_code,
+    highlights.flow,
+    highlights.named_cells,
+    highlights.highlighted_cells,
+    coalesce(product_nodes.wrong_nodes, 0) as wrong_product_nodes,
+    coalesce(country_nodes.wrong_nodes, 0) as wrong_country_nodes,
+    cast(
+        coalesce(product_nodes.wrong_nodes, 0)
+        + coalesce(country_nodes.wrong_nodes, 0)
+        + case
+            when
+                highlights.highlighted_autres > 0
+                or highlights.highlighted_cells
+                <> case
+                    when highlights.named_cells < {{ var('highlight_n') }} then highlights.named_cells
+                    else {{ var('highlight_n') }}
+                end
+                or highlights.smallest_highlighted_eur < highlights.largest_other_named_eur
+                then 1
+            else 0
+        end
+        as double
+    ) as gap
+from highlights
+left join product_nodes
+    on
+        highlights.year = product_nodes.year
+        and highlights.level = product_nodes.level
+        and highlights.territory_code = product_nodes.territory_code
+        and highlights.flow = product_nodes.flow
+left join country_nodes
+    on
+        highlights.year = country_nodes.year
+        and highlights.level = country_nodes.level
+        and highlights.territory_code = country_nodes.territory_code
+        and highlights.flow = country_nodes.flow

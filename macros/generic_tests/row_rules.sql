@@ -1,0 +1,80 @@
+{#-
+    Every row-level rule of a model in one test (one node, one scan): each named boolean
+    expression must hold on every row, and the `unique` columns, if given, must be a key.
+    Fails with one row per broken rule and how many rows break it. `newest_by` (optional, a
+    timestamp such as built_at) limits the test to the rows built last, for an incremental
+    model whose key includes the periods it replaces whole.
+    Usage (model level):
+        data_tests:
+          - row_rules:
+              arguments:
+                unique: [year, level, territory_code, flow]
+                rules:
+                  share_of_france_is_a_fraction: "share_of_france between 0 and 1"
+-#}
+{% test row_rules(model, rules={}, unique=none, newest_by=none) %}
+    {%- set newest = "true" -%}
+    {%- if newest_by -%}
+        {%- set newest = newest_by ~ " = (select max(" ~ newest_by ~ ") from " ~ model ~ ")" -%}
+    {%- endif -%}
+    {%- set key = unique or ["1"] -%}
+    with tested as (
+        select *
+        from {{ model }}
+        where {{ newest }}
+    ),
+
+    broken as (
+        select
+            {% for name, expression in rules.items() -%}
+                sum(case when coalesce({{ expression }}, false) then 0 else 1 end) as {{ name }},
+            {% endfor -%}
+            count(*) as tested_rows
+        from tested
+    ),
+
+    repeated_hashes as (
+        select {{ key_hash(key) }} as key_hash
+        from tested
+        where {{ "true" if unique else "false" }}
+        group by {{ key_hash(key) }}
+        having count(*) > 1
+    ),
+
+    repeated_keys as (
+        select {{ key | join(', ') }}
+        from tested
+        where {{ key_hash(key) }} in (select repeated_hashes.key_hash from repeated_hashes)
+        group by {{ key | join(', ') }}
+        having count(*) > 1
+    ),
+
+    results as (
+        {% for name in rules -%}
+            select
+                '{{ name }}' as rule,
+                {{ name }} as failing_rows
+            from broken
+            union all
+        {% endfor -%}
+        select
+            'unique ({{ key | join(", ") }})' as rule,
+            count(*) as failing_rows
+        from repeated_keys
+    )
+
+    select
+        rule,
+        failing_rows
+    from results
+    where failing_rows > 0
+{% endtest %}
+
+{#- A 64-bit hash of a key's columns, grouped before the key itself (cheap on large tables). -#}
+{% macro key_hash(columns) -%}
+    {{ return(adapter.dispatch('key_hash')(columns)) }}
+{%- endmacro %}
+
+{% macro default__key_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}

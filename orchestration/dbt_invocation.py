@@ -1,0 +1,114 @@
+"""Run dbt in this process with dbt's programmatic runner, and say plainly what failed.
+
+`run_dbt(args, database)` invokes `dbtRunner` with the manifest parsed once
+(`dbt_project.parsed_manifest()`): no subprocess, no parse. dbt's result events (models,
+seeds, tests) are collected as the raw dictionaries dbt's structured log is made of, which is
+what dagster-dbt turns into Dagster materialisations and asset checks. After the run, dbt's
+DuckDB connection is closed: the refresh's own connections open the same file next.
+
+When the build fails, `DbtBuildError` carries one line per failing node, whole: a model's
+error, or for a failing check the rows it found (the national revision gate names the file,
+the quarter and the change).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.dbt_project import parsed_manifest, project_args
+from orchestration.errors import ComexError
+
+DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"  # profiles.yml reads the warehouse path from it
+RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
+MAX_ROWS_SHOWN = 3
+
+
+class DbtBuildError(ComexError):
+    """dbt failed; the message has one line per failing node."""
+
+
+@dataclass
+class DbtRun:
+    """What an invocation did: the raw result events and, per node, its status and message."""
+
+    success: bool
+    events: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (unique_id, status, message)
+    seconds_by_node: dict[str, float] = field(default_factory=dict)
+    exception: BaseException | None = None
+
+
+@contextmanager
+def _database(path: Path) -> Iterator[None]:
+    previous = os.environ.get(DBT_DATABASE_ENV)
+    os.environ[DBT_DATABASE_ENV] = str(path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DBT_DATABASE_ENV, None)
+        else:
+            os.environ[DBT_DATABASE_ENV] = previous
+
+
+def run_dbt(args: list[str], database: Path, target_dir: Path) -> DbtRun:
+    """`dbt <args>` on `database`, in process; artifacts and dbt.log in `target_dir`."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    events: list[dict[str, Any]] = []
+
+    def collect(event: Any) -> None:
+        if event.info.name in RESULT_EVENTS:
+            events.append(msg_to_dict(event))
+
+    target_dir.mkdir(parents=True, exist_ok=True)
+    command = [*args, *project_args(), "--target-path", str(target_dir), "--log-path", str(target_dir)]
+    with _database(database):
+        try:
+            result = dbtRunner(manifest=parsed_manifest(), callbacks=[collect]).invoke(command)
+        finally:
+            _release(DuckDBConnectionManager)
+    run = DbtRun(success=bool(result.success), events=events, exception=result.exception)
+    for node_result in getattr(result.result, "results", None) or []:
+        run.seconds_by_node[node_result.node.unique_id] = float(node_result.execution_time or 0)
+        status = str(node_result.status)
+        if status in ("error", "fail", "runtime error"):
+            message = " ".join(line.strip() for line in str(node_result.message or "").splitlines() if line.strip())
+            run.failures.append((node_result.node.unique_id, status, message))
+    return run
+
+
+def _release(connection_manager: Any) -> None:
+    """Close what dbt keeps open after an invocation: its DuckDB database and its adapter.
+
+    dbt-duckdb keeps the DuckDB database open for the next invocation, and the refresh's own
+    connections open the same file next, with another configuration; the adapter holds
+    multiprocessing locks that would be reported as leaked when the process ends.
+    """
+    import gc
+
+    from dbt.adapters.factory import reset_adapters
+
+    connection_manager.close_all_connections()
+    reset_adapters()
+    gc.collect()
+
+
+def failure_message(run: DbtRun, describe: Any = None) -> str:
+    """One sentence per failing node (`describe(unique_id)` may tell what a failing check found)."""
+    if not run.failures:
+        reason = run.exception or "no node failed; see dbt.log"
+        return f"dbt could not run: {' '.join(str(reason).split())}"
+    lines = []
+    for unique_id, status, message in run.failures:
+        found = describe(unique_id) if describe else None
+        name = unique_id.split(".")[-1]
+        lines.append(found or (f"{name}: {message}" if message else f"{name}: {status}"))
+    return "; ".join(lines)

@@ -96,6 +96,18 @@ def describe_row(name: str, row: dict[str, Any]) -> str:
     return f"{keys}: gap {row['gap']:g}"
 
 
+def describe_failed_node(con: duckdb.DuckDBPyConnection, unique_id: str) -> str | None:
+    """What a failing dbt test of a check model found (the rows of its model, in words), else None."""
+    from orchestration.dbt_project import manifest_dict
+
+    node = manifest_dict()["nodes"].get(unique_id, {})
+    for parent in node.get("depends_on", {}).get("nodes", []):
+        name = parent.split(".")[-1]
+        if name in CHECK_MODELS:
+            return describe_failures(con, name)
+    return None
+
+
 def describe_failures(con: duckdb.DuckDBPyConnection, name: str, shown: int = 3) -> str | None:
     """What a failing check found, in words (None when its rows show no gap)."""
     rows = failing_rows(con, name)

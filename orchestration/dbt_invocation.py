@@ -101,6 +101,11 @@ def _release(connection_manager: Any) -> None:
     gc.collect()
 
 
+def node_name(unique_id: str) -> str:
+    """`model.comex_territoires.dim_country` and `test.comex_territoires.<name>.<hash>` → the name."""
+    return unique_id.split(".")[2]
+
+
 def failure_message(run: DbtRun, describe: Any = None) -> str:
     """One sentence per failing node (`describe(unique_id)` may tell what a failing check found)."""
     if not run.failures:
@@ -109,6 +114,6 @@ def failure_message(run: DbtRun, describe: Any = None) -> str:
     lines = []
     for unique_id, status, message in run.failures:
         found = describe(unique_id) if describe else None
-        name = unique_id.split(".")[-1]
+        name = node_name(unique_id)
         lines.append(found or (f"{name}: {message}" if message else f"{name}: {status}"))
     return "; ".join(lines)

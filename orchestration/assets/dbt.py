@@ -23,8 +23,8 @@ from dagster_dbt.asset_utils import get_subset_selection_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from dbt.version import __version__ as dbt_version
 
-from orchestration import check_models
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
+from orchestration.check_models import describe_failed_node
 from orchestration.dbt_invocation import DbtBuildError, failure_message, run_dbt
 from orchestration.dbt_project import comex_dbt_project, manifest_dict, manifest_path
 from orchestration.quality.settings import QualitySettings
@@ -114,7 +114,7 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
         )
     if not run.success:
         with connect_read_only(database) as con:
-            raise DbtBuildError(failure_message(run, lambda unique_id: _describe(con, unique_id)))
+            raise DbtBuildError(failure_message(run, lambda unique_id: describe_failed_node(con, unique_id)))
     if not seeds_loaded and not context.is_subset:
         record_seeds(database, fingerprint)
 
@@ -124,13 +124,3 @@ def _new_label_lists(comex: ComexResource) -> bool:
     with connect_read_only(comex.working_warehouse) as con:
         row = con.execute("select coalesce(max(label_file_id), 0) from raw.label_files").fetchone()
     return bool(row and row[0] > last_ids(comex.paths.warehouse)["label_files"])
-
-
-def _describe(con: Any, unique_id: str) -> str | None:
-    """What a failing check test found: the rows of its check model, in words."""
-    node = manifest_dict()["nodes"].get(unique_id, {})
-    for parent in node.get("depends_on", {}).get("nodes", []):
-        name = parent.split(".")[-1]
-        if name in check_models.CHECK_MODELS:
-            return check_models.describe_failures(con, name)
-    return None

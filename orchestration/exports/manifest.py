@@ -20,6 +20,7 @@ import yaml
 from orchestration.exports.dialects import CsvDialect
 from orchestration.exports.industry import PATTERN, IndustrySource
 from orchestration.exports.writer import MANIFEST_NAME, ExportFilters, WrittenFile
+from orchestration.sample.checksums import is_synthetic
 from orchestration.settings import REPO_ROOT
 
 DBT_PROJECT_FILE = REPO_ROOT / "dbt_project.yml"
@@ -140,14 +141,16 @@ def build(
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one export set."""
+    vintages = source_vintages(con)
     manifest: dict[str, Any] = {
         "contract_version": contract_version,
         "generated_at": generated_at,
+        "synthetic": is_synthetic([v["sha256"] for v in vintages]),
         "csv_dialect": dialect.describe(),
         "partial": filters.active,
         "filters": filters.describe(),
         "dbt_vars": vars_,
-        "source_vintages": source_vintages(con),
+        "source_vintages": vintages,
         "periods_covered": periods_covered(con),
         "industry_territories": industry,
         "files": [f.record() for f in files],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.settings import SAMPLE_DIR, SEEDS_DIR
+from orchestration.settings import SEEDS_DIR
 
 FLOWS = ("export", "import")
 LEVELS = ("departement", "region", "france")
@@ -189,14 +188,6 @@ def _float_or_none(value: object) -> float | None:
 
 
 @cache
-def _sample_checksums() -> frozenset[str]:
-    digests = set()
-    for path in SAMPLE_DIR.glob("*"):
-        if path.is_file() and path.suffix != ".md":
-            digests.add(hashlib.sha256(path.read_bytes()).hexdigest())
-    return frozenset(digests)
-
-
 def _seed_departement_regions() -> dict[str, str]:
     if not DEPARTEMENT_REGIONS_SEED.is_file():
         return {}
@@ -263,8 +254,7 @@ class ExportTables:
             return Provenance([], None, None, False)
         manifest = json.loads(path.read_text(encoding="utf-8"))
         vintages = [(v["file_name"], v["sha256"]) for v in manifest.get("source_vintages", [])]
-        sample = _sample_checksums()
-        is_sample = bool(vintages) and all(sha in sample for _, sha in vintages)
+        is_sample = bool(manifest.get("synthetic"))
         industry = manifest.get("industry_territories") or {}
         source = industry.get("source") if isinstance(industry, dict) else None
         industry_source = (source["file_name"], source["sha256"]) if isinstance(source, dict) else None

@@ -92,4 +92,4 @@ def _sniff(head: bytes, size: int, hint: names.NameHint, file_name: str, member:
     try:
         return sniff(head, size, hint)
     except NotReadableError as exc:
-        raise StructuralError(file_name, str(exc), line=exc.line, member=member) from exc
+        raise StructuralError(file_name, str(exc), line=exc.line, member=member) from None

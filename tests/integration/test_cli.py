@@ -52,7 +52,8 @@ def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> N
     assert failed.returncode == 1
     error_lines = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
     assert error_lines == [
-        "error: refresh failed (step customs_files): extract-2024-bis.txt: empty file: no customs rows"
+        "error: refresh failed (step customs_files): extract-2024-bis.txt: empty file: no customs rows "
+        "(an interrupted download?)"
     ]
     assert "Traceback" not in failed.stderr
     assert hashlib.sha256(live.read_bytes()).hexdigest() == before

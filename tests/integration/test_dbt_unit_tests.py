@@ -4,45 +4,29 @@ generic data tests on a warehouse with bad rows planted, and `dbt docs generate`
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from orchestration.dbt_invocation import DbtRun, node_name, run_dbt
 
 pytestmark = pytest.mark.integration
 
 
-def dbt(warehouse: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`dbt <args>` on `warehouse` (a copy: tests never write the shared one), artifacts in tmp_path/target."""
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(REPO_ROOT),
-         "--profiles-dir", str(REPO_ROOT), "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        capture_output=True, text=True, env={**os.environ, "COMEX_DBT_DATABASE": str(warehouse)},
-        timeout=600, check=False,
-    )  # fmt: skip
-
-
-def dbt_test(warehouse: Path, tmp_path: Path, *select: str) -> subprocess.CompletedProcess[str]:
-    """`dbt test --select …` on `warehouse`."""
-    return dbt(warehouse, tmp_path, "test", "--select", *select)
+def dbt_test(warehouse: Path, tmp_path: Path, *select: str) -> DbtRun:
+    """`dbt test --select …` on `warehouse` (a copy: tests never write the shared one), in process."""
+    return run_dbt(["test", "--select", *select], warehouse, tmp_path / "target")
 
 
 def test_dbt_unit_tests_pass(sample_warehouse: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "comex.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
-    result = dbt_test(warehouse, tmp_path, "test_type:unit")
-    assert result.returncode == 0, result.stdout[-4000:]
-    done = next(line for line in result.stdout.splitlines() if "Done. PASS=" in line)
-    passed = int(done.split("PASS=")[1].split()[0])
-    assert passed >= 5, done
-    assert "ERROR=0" in done
+    run = dbt_test(warehouse, tmp_path, "test_type:unit")
+    assert run.success, run.failures
+    unit_tests = [unique_id for unique_id in run.seconds_by_node if unique_id.startswith("unit_test.")]
+    assert len(unit_tests) >= 10
 
 
 def test_generic_tests_find_planted_nulls_and_duplicates(sample_warehouse: Path, tmp_path: Path) -> None:
@@ -59,11 +43,18 @@ def test_generic_tests_find_planted_nulls_and_duplicates(sample_warehouse: Path,
         "dgddi_cpf4,test_name:unique_combination",
         "dgddi_a129,test_name:not_null_columns",
     )
-    result = dbt_test(warehouse, tmp_path, *selected)
+    run = dbt_test(warehouse, tmp_path, *selected)
 
-    assert result.returncode == 1, result.stdout[-4000:]
-    assert "PASS=1" in result.stdout and "ERROR=2" in result.stdout, result.stdout[-4000:]  # dgddi_a129's passes
-    compiled = {p.name.split("_dgddi_cpf4")[0]: p.read_text() for p in (tmp_path / "target").rglob("*dgddi_cpf4*.sql")}
+    assert not run.success
+    assert len(run.seconds_by_node) == 3  # dgddi_a129's passes
+    assert sorted(node_name(unique_id).split("_dgddi")[0] for unique_id, _, _ in run.failures) == [
+        "not_null_columns",
+        "unique_combination",
+    ]
+    compiled = {
+        p.name.split("_dgddi_cpf4")[0]: p.read_text()
+        for p in (tmp_path / "target" / "compiled").rglob("*dgddi_cpf4*.sql")
+    }
     with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing rows, as dbt's compiled tests find them
         assert sorted(con.execute(compiled["not_null_columns"]).fetchall()) == [("cpf4_label", 2), ("valid_to", 1)]
         assert [row[0] for row in con.execute(compiled["unique_combination"]).fetchall()] == ["0114"]
@@ -73,13 +64,13 @@ def test_dbt_docs_generate_documents_every_mart_and_column(sample_warehouse: Pat
     """`make docs` works: the catalog lists every mart with its columns, each described in the manifest."""
     warehouse = tmp_path / "comex.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
-    result = dbt(warehouse, tmp_path, "docs", "generate")
-    assert result.returncode == 0, result.stdout[-4000:]
+    run = run_dbt(["docs", "generate"], warehouse, tmp_path / "target")
+    assert run.success, run.exception
 
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text(encoding="utf-8"))
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
     marts = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] == "model" and n["schema"] == "marts"}
-    assert len(marts) == 10
+    assert len(marts) == 12
     for key, node in marts.items():
         assert node["description"], key
         built = {name.lower() for name in catalog["nodes"][key]["columns"]}

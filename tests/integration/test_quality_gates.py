@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from dagster import AssetKey, AssetSelection, DagsterEventType, Definitions, define_asset_job, in_process_executor
 
-from orchestration.assets.checks import EXPORTS_CHECK, MARTS_CHECK, QUALITY_CHECKS, REJECTED_CHECK, marts_quality
+from orchestration.assets.checks import EXPORTS_CHECK, GAPS_CHECK, QUALITY_CHECKS, REJECTED_CHECK, marts_quality
+from orchestration.check_models import CHECK_MODELS
 from orchestration.definitions import defs
 from orchestration.quality.settings import quality_dir
 from orchestration.run_guard import resource_config
@@ -39,15 +40,15 @@ def _copy_of(paths: Paths, root: Path, raw_dir: Path) -> Paths:
 def test_gx_checks_are_blocking_asset_checks_of_the_graph() -> None:
     graph = defs.resolve_asset_graph()
     gx_checks = {k for k in graph.asset_check_keys if k.name.startswith("gx_")}
-    assert {k.asset_key.to_user_string() for k in gx_checks} >= {
+    assert {k.asset_key.to_user_string() for k in gx_checks} == {
         "customs_files",
-        "marts/territory_totals",
-        "marts/flow_links",
+        *(f"checks/{name}" for name in CHECK_MODELS),
+        "marts/vintage_revisions",
         "export_tables",
     }
     specs = {spec.key: spec for checks in QUALITY_CHECKS for spec in checks.check_specs}
-    assert all(specs[k].blocking for k in gx_checks if k.name != "gx_vintage_revisions")
-    assert not next(s for k, s in specs.items() if k.name == "gx_vintage_revisions").blocking
+    warnings = {"checks/chk_code_anomalies", "checks/chk_duplicate_lines", "marts/vintage_revisions"}
+    assert {k.asset_key.to_user_string() for k in gx_checks if not specs[k].blocking} == warnings
 
 
 def test_sample_refresh_passes_every_check_and_writes_the_data_docs(
@@ -72,7 +73,7 @@ def test_too_many_rejected_rows_stop_the_refresh_before_dbt_and_publication(
     for archive in SAMPLE_DIR.glob("*.zip"):
         (raw / archive.name).symlink_to(archive)
     good = [f"E;4;2024;88;13;A01Z;0111;BE;{1000 + i};10" for i in range(17)]
-    bad = [f"E;4;2024;88;13;A01Z;0111;ZZ;{500 + i};5" for i in range(3)]  # unknown country: rejected
+    bad = [f"E;4;2024;88;13;A01Z;0111;BE;{500 + i};5,5" for i in range(3)]  # a mass that is no integer
     (raw / "REGIONAL_CPF4PAYSE.txt").write_text("\r\n".join(good + bad) + "\r\n", encoding="utf-8")
     paths = _copy_of(sample_refresh[0], tmp_path / "copy", raw)
     exports_before, warehouse_before = _digest(paths.exports_dir), _digest(paths.warehouse.parent)
@@ -90,15 +91,15 @@ def test_too_many_rejected_rows_stop_the_refresh_before_dbt_and_publication(
     text = "\n".join(outcome.quality_lines)
     assert f"FAILED: customs_files · {REJECTED_CHECK}" in text
     assert "rejected_rate" in text and "REGIONAL_CPF4PAYSE.txt" in text  # the failing expectation, an offending row
-    assert "warning: customs_files · gx_vintage_revisions" in text  # 2024Q4 exports: now only 17 rows of Vosges
 
 
-def test_a_failing_mart_check_blocks_exports_and_publication(
+def test_a_check_model_with_a_gap_blocks_exports_and_publication(
     sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
 ) -> None:
+    """GX reads the check models dbt built: a gap there stops the run before the exports."""
     paths = _copy_of(sample_refresh[0], tmp_path / "copy", SAMPLE_DIR)
     with duckdb.connect(str(paths.warehouse)) as con:
-        con.execute("update marts.territory_totals set value_eur = value_eur + 1 where level = 'france'")
+        con.execute("update checks.chk_territory_levels_add_up set gap = 1 where level = 'france' and quarter = 0")
     exports_before = _digest(paths.exports_dir)
     live_before = hashlib.sha256(paths.warehouse.read_bytes()).hexdigest()
     gates = define_asset_job(
@@ -119,8 +120,8 @@ def test_a_failing_mart_check_blocks_exports_and_publication(
         for e in result.all_events
         if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
     }
-    assert evaluations[(AssetKey(["marts", "territory_totals"]), MARTS_CHECK)] is False
-    assert evaluations[(AssetKey(["marts", "flow_links"]), MARTS_CHECK)] is False  # cells ≠ the changed total
+    assert evaluations[(AssetKey(["checks", "chk_territory_levels_add_up"]), GAPS_CHECK)] is False
+    assert evaluations[(AssetKey(["checks", "chk_rankings_add_up"]), GAPS_CHECK)] is True
     assert (AssetKey("export_tables"), EXPORTS_CHECK) not in evaluations
     materialized = {e.asset_key for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
     assert AssetKey("published_refresh") not in materialized and AssetKey("export_tables") not in materialized

@@ -43,14 +43,14 @@ fiches: setup ## Render every fiche (départements, régions, France) of the lat
 lint: setup ## ruff + sqlfluff
 	$(BIN)/ruff check orchestration tests scripts
 	$(BIN)/ruff format --check orchestration tests scripts
-	$(BIN)/sqlfluff lint models macros $(wildcard tests/dbt)
+	$(BIN)/sqlfluff lint models macros
 
 fmt: setup ## Auto-format Python and SQL
 	$(BIN)/ruff check --fix orchestration tests scripts
 	$(BIN)/ruff format orchestration tests scripts
-	$(BIN)/sqlfluff fix models macros $(wildcard tests/dbt)
+	$(BIN)/sqlfluff fix models macros
 
-bench: setup ## Benchmarks on full-scale generated data (DESIGN.md §6); options in BENCH_ARGS="..."
+bench: setup ## Benchmarks on full-scale generated data (budgets: docs/architecture.md); options in BENCH_ARGS="..."
 	$(BIN)/python -m orchestration.bench $(BENCH_ARGS)
 
 docs: setup ## Generate and serve the dbt docs on http://localhost:8080

@@ -1,4 +1,4 @@
-"""The plain pandas baseline of `make bench` (DESIGN.md §6): the marts' figures from the raw annual text.
+"""The plain pandas baseline of `make bench`: the marts' figures from the raw annual text.
 
 For every département (column 4), its région (column 5) and France, per year and flow: territory
 totals; A129 products (column 6) and partner countries ranked by value desc, code asc, with their

@@ -31,7 +31,7 @@ _PARSED = TARGET_DIR / "partial_parse.msgpack"  # dbt's own serialisation of the
 _FINGERPRINT = TARGET_DIR / "manifest.fingerprint"
 #: What a parse depends on.
 SOURCE_FILES = ("dbt_project.yml", "profiles.yml")
-SOURCE_FOLDERS = ("models", "seeds", "macros", "tests/dbt")
+SOURCE_FOLDERS = ("models", "seeds", "macros")
 
 
 def project_args() -> list[str]:

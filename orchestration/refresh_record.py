@@ -20,11 +20,13 @@ from orchestration.settings import REPO_ROOT
 RECORD_NAME = "last_refresh.json"
 #: Run tag: the dbt project fingerprint when a daemon run was requested (recorded on success).
 FINGERPRINT_TAG = "comex/dbt_fingerprint"
+#: Run tags of a refresh the CLI runs in process.
+CLI_TRIGGER_TAGS = {"comex/trigger": "cli"}
 
 #: What the dbt build depends on besides the data (the raw tables' shape included); exports code
 #: shapes the published files.
 FINGERPRINT_FILES = ("dbt_project.yml", "profiles.yml", "orchestration/ingestion/registry.py")
-FINGERPRINT_FOLDERS = ("models", "seeds", "macros", "tests/dbt", "orchestration/exports")
+FINGERPRINT_FOLDERS = ("models", "seeds", "macros", "orchestration/exports")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The run-scoped resource of a refresh: paths, the writer lock and the working copies."""
+"""The run-scoped resource of a refresh (paths, the writer lock, the working copies) and its run config."""
 
 import contextlib
 import shutil
@@ -68,3 +68,29 @@ class ComexResource(ConfigurableResource):
         exports_dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.staging_exports_dir, ignore_errors=True)  # left over by a killed run
         self.staging_exports_dir.mkdir()
+
+
+def resource_config(paths: Paths, *, sample: bool, accept_revisions: bool = False) -> dict:
+    """The `comex` resource's run config for these locations."""
+    return {
+        "comex": {
+            "config": {
+                "raw_dir": str(paths.raw_dir),
+                "warehouse": str(paths.warehouse),
+                "exports_dir": str(paths.exports_dir),
+                "sample": sample,
+                "accept_revisions": accept_revisions,
+            }
+        }
+    }
+
+
+def paths_of_run(run_config: dict | None) -> Paths:
+    """The locations a run used (its `comex` resource config, else env vars and defaults)."""
+    config = ((run_config or {}).get("resources", {}).get("comex", {}) or {}).get("config", {}) or {}
+    return Paths.resolve(
+        config.get("raw_dir") or None,
+        config.get("warehouse") or None,
+        config.get("exports_dir") or None,
+        sample=bool(config.get("sample", False)),
+    )

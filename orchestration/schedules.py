@@ -9,33 +9,16 @@ from __future__ import annotations
 
 import os
 
-from dagster import (
-    AssetSelection,
-    DefaultScheduleStatus,
-    RunRequest,
-    ScheduleEvaluationContext,
-    SkipReason,
-    define_asset_job,
-    in_process_executor,
-    schedule,
-)
+from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
+from orchestration.jobs import fetch_and_refresh_job
 from orchestration.refresh_record import FINGERPRINT_TAG, dbt_fingerprint
-from orchestration.run_guard import WRITER_TAGS, writer_run_in_progress
+from orchestration.run_guard import writer_run_in_progress
 
-FETCH_AND_REFRESH_JOB_NAME = "fetch_and_refresh"
 ENV_REFRESH_CRON = "COMEX_REFRESH_CRON"
 ENV_REFRESH_TIMEZONE = "COMEX_REFRESH_TIMEZONE"
 DEFAULT_REFRESH_CRON = "0 6 5 * *"
 DEFAULT_REFRESH_TIMEZONE = "Europe/Paris"
-
-fetch_and_refresh_job = define_asset_job(
-    name=FETCH_AND_REFRESH_JOB_NAME,
-    selection=AssetSelection.all(),
-    executor_def=in_process_executor,  # one process holds the writer lock from fetch to publication
-    tags=WRITER_TAGS,
-    description="Download the sources of sources.toml, then ingest, build, check and publish (the `refresh` job).",
-)
 
 
 @schedule(

@@ -15,7 +15,6 @@ import os
 import time
 
 from dagster import (
-    DagsterEventType,
     DagsterRunStatus,
     DefaultSensorStatus,
     RunRequest,
@@ -28,19 +27,13 @@ from dagster import (
 
 from orchestration.freshness import new_files
 from orchestration.ingestion.drop_zone import received_files
-from orchestration.refresh_record import (
-    FINGERPRINT_TAG,
-    RefreshRecord,
-    check_fields,
-    dbt_fingerprint,
-    trigger_from_tags,
-    utc_iso,
-    write_record,
-)
-from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, paths_of_run, resource_config, writer_run_in_progress
+from orchestration.jobs import refresh_job
+from orchestration.refresh_record import FINGERPRINT_TAG, dbt_fingerprint, write_record
+from orchestration.resources import paths_of_run, resource_config
+from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, writer_run_in_progress
+from orchestration.run_report import refresh_record
 from orchestration.settings import Paths
 
-REFRESH_JOB_NAME = "refresh"  # defined in orchestration.definitions (not imported: it imports us)
 ENV_SENSOR_INTERVAL = "COMEX_SENSOR_INTERVAL"
 DEFAULT_SENSOR_INTERVAL = 60
 
@@ -70,7 +63,7 @@ def _cursor(seen: Snapshot, handled: Snapshot | None) -> str:
 
 @sensor(
     name="raw_dir_sensor",
-    job_name=REFRESH_JOB_NAME,
+    job=refresh_job,
     minimum_interval_seconds=int(os.environ.get(ENV_SENSOR_INTERVAL, DEFAULT_SENSOR_INTERVAL)),
     default_status=DefaultSensorStatus.RUNNING,
     description="One refresh when new customs files have settled in the raw drop zone.",
@@ -108,33 +101,20 @@ def record_run_outcome(context: RunStatusSensorContext) -> None:
     run = context.dagster_run
     if run.tags.get(WRITER_TAG_KEY) is None:
         return
-    from orchestration.runner import _root_cause  # late: runner imports the definitions
-
-    paths = paths_of_run(run.run_config)
     instance = context.instance
     events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event is not None]
-    failure = next((e for e in events if e.event_type == DagsterEventType.STEP_FAILURE), None)
-    error = _root_cause(failure.step_failure_data.error)[0] if failure and failure.step_failure_data.error else None
     stats = instance.get_run_stats(run.run_id)
-    start, end = stats.start_time or time.time(), stats.end_time or time.time()
-    write_record(
-        paths.warehouse,
-        RefreshRecord(
-            outcome="success" if run.status == DagsterRunStatus.SUCCESS else "failure",
-            job=run.job_name,
-            trigger=trigger_from_tags(dict(run.tags)),
-            started_at=utc_iso(start),
-            finished_at=utc_iso(end),
-            duration_seconds=round(end - start, 1),
-            run_id=run.run_id,
-            failed_step=failure.step_key if failure else None,
-            error=error,
-            **check_fields(events),
-            dbt_fingerprint=(run.tags.get(FINGERPRINT_TAG) or dbt_fingerprint())
-            if run.status == DagsterRunStatus.SUCCESS
-            else None,
-        ),
+    record = refresh_record(
+        events,
+        success=run.status == DagsterRunStatus.SUCCESS,
+        job=run.job_name,
+        tags=dict(run.tags),
+        run_id=run.run_id,
+        started=stats.start_time or time.time(),
+        finished=stats.end_time or time.time(),
+        fingerprint=run.tags.get(FINGERPRINT_TAG) or dbt_fingerprint(),
     )
+    write_record(paths_of_run(run.run_config).warehouse, record)
 
 
 @run_status_sensor(

@@ -21,7 +21,7 @@ from orchestration.errors import WarehouseBusyError
 
 #: DuckDB's memory limit for every connection of a refresh, dbt's included (profiles.yml reads the
 #: same variable): DuckDB otherwise takes up to 80 % of the RAM, and a 10-year refresh peaked at
-#: 6 GiB; with a limit it spills large joins and aggregations to disk instead (DESIGN §6: 2 GiB).
+#: 6 GiB; with a limit it spills large joins and aggregations to disk instead (the budget: 2 GiB for the process tree).
 MEMORY_LIMIT_ENV = "COMEX_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
 

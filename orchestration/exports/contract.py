@@ -1,4 +1,4 @@
-"""The export contract v1 (DESIGN.md §5), loaded from `contract_v1.yml`: files, columns, keys."""
+"""The export contract v1, loaded from `contract_v1.yml`: files, columns, keys."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.checksums import sha256_of
-from orchestration.ingestion.decoding import detect_encoding
+from orchestration.text_decoding import detect_encoding
 
 PATTERN = "liste-ti-com*.csv"
 COLUMNS = ("insee_com", "lib_com", "id_ti", "lib_ti")

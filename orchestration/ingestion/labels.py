@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestration.ingestion.decoding import decode_bytes
 from orchestration.ingestion.sniff import label_fields
+from orchestration.text_decoding import decode_bytes
 
 OPEN_END = 999912  # DGDDI's "still valid"
 OPEN_START = 190001

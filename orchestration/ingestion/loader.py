@@ -23,8 +23,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import text_decoding as decoding
 from orchestration.errors import ComexError
-from orchestration.ingestion import archives, decoding, registry, validation
+from orchestration.ingestion import archives, registry, validation
 from orchestration.ingestion.drop_zone import Piece, ReceivedFile, pieces, received_files
 from orchestration.ingestion.labels import parse_labels
 from orchestration.ingestion.sniff import Kind

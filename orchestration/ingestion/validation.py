@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from orchestration.ingestion.decoding import OVERLONG_MARKER
+from orchestration.text_decoding import OVERLONG_MARKER
 
 EXPECTED_FIELDS = 10
 MIN_YEAR = 1993  # the single market's first year: regional series start after it

@@ -56,12 +56,31 @@ def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> N
         "(an interrupted download?)"
     ]
     assert "Traceback" not in failed.stderr
+    assert "Dependencies for step" not in failed.stdout + failed.stderr  # Dagster's skipped steps: not shown
     assert hashlib.sha256(live.read_bytes()).hexdigest() == before
     assert not warehouse.working_copy_path(live).exists()
 
     verbose = _comex("refresh", "--verbose", env=env)
     assert verbose.returncode == 1
     assert "Traceback" in verbose.stderr or "Stack Trace" in verbose.stderr
+
+
+def test_a_drop_zone_without_data_stops_at_once_with_one_line(tmp_path: Path) -> None:
+    """DGDDI's LISEZ-MOI.txt alone (or nothing) is not data: said at once, nothing built."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "LISEZ-MOI.txt").write_text("Fichiers REGIONAL_CPF4PAYSE.txt et REGIONAL_CPF4PAYSI.txt\n", encoding="cp1252")
+    live = tmp_path / "w" / "comex.duckdb"
+    env = {"COMEX_RAW_DIR": str(raw), "COMEX_WAREHOUSE": str(live), "COMEX_EXPORTS_DIR": str(tmp_path / "exports")}
+
+    result = _comex("refresh", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: no DGDDI data file in {raw}: drop the annual zips (Regional-YYYY-export.zip, "
+        "Regional-YYYY-import.zip) or the last publication (REGIONAL_CPF4PAYSE/I) there, or run `comex fetch`"
+    ]
+    assert not live.exists() and not (tmp_path / "exports").exists()
 
 
 def test_a_second_writer_is_refused(tmp_path: Path) -> None:

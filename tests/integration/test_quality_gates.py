@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ from orchestration.assets.checks import EXPORTS_CHECK, GAPS_CHECK, QUALITY_CHECK
 from orchestration.check_models import CHECK_MODELS
 from orchestration.definitions import defs
 from orchestration.quality.settings import quality_dir
-from orchestration.run_guard import resource_config
+from orchestration.resources import resource_config
 from orchestration.runner import RunOutcome, run_refresh
 from orchestration.settings import SAMPLE_DIR, Paths
 
@@ -91,6 +92,39 @@ def test_too_many_rejected_rows_stop_the_refresh_before_dbt_and_publication(
     text = "\n".join(outcome.quality_lines)
     assert f"FAILED: customs_files · {REJECTED_CHECK}" in text
     assert "rejected_rate" in text and "REGIONAL_CPF4PAYSE.txt" in text  # the failing expectation, an offending row
+
+
+def test_the_largest_lines_unreadable_block_publication_though_few_lines_are(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    """0.95 % of the lines of a revised quarter, its largest, are unreadable: under the 1 % line rate,
+    but publishing the rest would show France's exports far too low. The euro rate stops it."""
+    with zipfile.ZipFile(SAMPLE_DIR / "Regional-2024-export.zip") as archive:
+        text = archive.read("Regional-2024-export/Region_2024_Export.txt").decode("utf-8")
+    quarter = [line for line in text.splitlines() if line.split(";")[1] == "4"]
+    largest_first = sorted(quarter, key=lambda line: -int(line.split(";")[8]))
+    broken = int(len(quarter) * 0.0095)
+    unreadable = [line.rsplit(";", 1)[0] + ";n/a" for line in largest_first[:broken]]  # a mass that is no number
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for archive_path in SAMPLE_DIR.glob("*.zip"):
+        (raw / archive_path.name).symlink_to(archive_path)
+    (raw / "REGIONAL_CPF4PAYSE.txt").write_text("\r\n".join(unreadable + largest_first[broken:]) + "\r\n")
+    paths = _copy_of(sample_refresh[0], tmp_path / "copy", raw)
+    exports_before = _digest(paths.exports_dir)
+    lost = sum(int(line.split(";")[8]) for line in largest_first[:broken]) / sum(
+        int(line.split(";")[8]) for line in quarter
+    )
+    assert lost > 0.2  # what the gate is there for: a fifth of the quarter's euros in 0.95 % of its lines
+
+    outcome = run_refresh(paths, sample=True)
+
+    assert not outcome.success and outcome.failed_step == "customs_files_quality"
+    text = "\n".join(outcome.quality_lines)
+    assert f"FAILED: customs_files · {REJECTED_CHECK}" in text
+    assert "(rejected_eur_rate;" in text and "(rejected_rate;" not in text  # the euros fail, not the line count
+    assert "comex_dbt_assets" not in outcome.step_seconds and "published_refresh" not in outcome.step_seconds
+    assert _digest(paths.exports_dir) == exports_before
 
 
 def test_a_check_model_with_a_gap_blocks_exports_and_publication(

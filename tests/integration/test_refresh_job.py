@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from orchestration import warehouse
-from orchestration.definitions import REFRESH_JOB_NAME, defs
+from orchestration.definitions import defs
 from orchestration.exports.contract import MART_TABLES
+from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.runner import RunOutcome, run_refresh
 from orchestration.settings import Paths
 

@@ -35,7 +35,8 @@ from dagster._core.utils import make_new_run_id
 from orchestration.dbt_invocation import run_dbt
 from orchestration.definitions import defs
 from orchestration.refresh_record import RefreshRecord, read_record
-from orchestration.run_guard import WRITER_TAGS, paths_of_run
+from orchestration.resources import paths_of_run
+from orchestration.run_guard import WRITER_TAGS
 from orchestration.runner import RunOutcome, refresh_log_path, run_refresh
 from orchestration.sample.generator import write_annual_zips, write_last_publication
 from orchestration.schedules import monthly_refresh

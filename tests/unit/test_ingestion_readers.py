@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingestion import decoding
+from orchestration import text_decoding as decoding
 from orchestration.ingestion.names import Packaging, hint
 from tests.helpers import ingest, query, row, write_txt, write_zip
 

@@ -1,4 +1,4 @@
-"""Detect a text file's encoding (UTF-8 with or without BOM, or Windows-1252/Latin-1) and transcode."""
+"""Text of unknown encoding: detect it (UTF-8, with or without BOM, Windows-1252, Latin-1), transcode, cap lines."""
 
 from __future__ import annotations
 

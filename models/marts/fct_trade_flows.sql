@@ -34,7 +34,8 @@ with
         select
             current_periods.flow,
             current_periods.year,
-            current_periods.quarter
+            current_periods.quarter,
+            current_periods.vintage_id
         from {{ ref('int_periods__current_vintage') }} as current_periods
         left join loaded_periods
             on
@@ -50,26 +51,29 @@ with
 current_flows as (
 
     select
-        year,
-        quarter,
-        flow,
-        departement_code,
-        a129_code,
-        cpf4_code,
-        country_code,
-        vintage_id,
-        value_eur,
-        mass_kg
+        current_vintage.year,
+        current_vintage.quarter,
+        current_vintage.flow,
+        current_vintage.departement_code,
+        current_vintage.a129_code,
+        current_vintage.cpf4_code,
+        current_vintage.country_code,
+        current_vintage.vintage_id,
+        current_vintage.value_eur,
+        current_vintage.mass_kg
     from {{ ref('int_flows__current_vintage') }} as current_vintage
     {% if is_incremental() %}
-        where exists (
-            select 1
-            from periods_to_load
-            where
-                periods_to_load.flow = current_vintage.flow
-                and periods_to_load.year = current_vintage.year
-                and periods_to_load.quarter = current_vintage.quarter
-        )
+        -- the vintages first: raw rows are stored by vintage, so this skips the others' row groups
+        where
+            current_vintage.vintage_id in (select periods_to_load.vintage_id from periods_to_load)
+            and exists (
+                select 1
+                from periods_to_load
+                where
+                    periods_to_load.flow = current_vintage.flow
+                    and periods_to_load.year = current_vintage.year
+                    and periods_to_load.quarter = current_vintage.quarter
+            )
     {% endif %}
 
 ),

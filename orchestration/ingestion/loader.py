@@ -312,9 +312,9 @@ def _stage_and_check(
     (insertion order is preserved); inside a transaction they start at an offset, hence the
     subtraction.
     """
-    for view in ("staged_fields",):
+    for view in ("checked_lines", "staged_fields"):
         con.execute(f"drop view if exists {view}")
-    for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines", "checked_lines"):
+    for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines"):
         con.execute(f"drop table if exists {table}")
     _stage_fields(con, text_path, header_lines)
     lines, valid = validation.check_and_store(con, vintage_id=vintage_id, max_year=max_year)
@@ -327,7 +327,7 @@ def _stage_and_check(
             lines, valid, explained.wrong_field_count, explained.first_wrong_line,
             explained.commonest_reason, explained.commonest_reason_lines,
         )  # fmt: skip
-    return counts, validation.file_facts(con, expected_flux)
+    return counts, validation.file_facts(con, vintage_id, expected_flux)
 
 
 def _stage_fields(con: duckdb.DuckDBPyConnection, text_path: Path, header_lines: int) -> None:

@@ -41,8 +41,11 @@ _PERIOD_AND_VALUE = """
     case when regexp_full_match(f9, '[0-9]{1,18}') then cast(f9 as bigint) end as valeur_read
 """
 
+# A view, not a table: the readable lines go straight to raw.customs_flows in one pass; the
+# reconciliation reads only the period and value, and the slow path for rejected lines (rare)
+# evaluates the rules again.
 CHECK_SQL = f"""
-create or replace temp table checked_lines as
+create or replace temp view checked_lines as
 select
     line_number,
     (
@@ -232,22 +235,19 @@ def check_and_store(con: duckdb.DuckDBPyConnection, *, vintage_id: int, max_year
     return int(lines[0]), int(inserted[0])
 
 
-def file_facts(con: duckdb.DuckDBPyConnection, expected_flux: str | None) -> FileFacts:
-    """Rows of the other flow than the name announces, and lines that repeat an earlier one."""
-    row = con.execute(
-        """
-        select
-            count(*) filter (where is_valid and f1 <> $flux),
-            min(line_number) filter (where is_valid and f1 <> $flux),
-            min(f1) filter (where is_valid and f1 <> $flux),
-            count(*) - count(distinct hash(f1, f2, f3, f4, f5, f6, f7, f8, f9, f10))
-        from checked_lines
-        """,
-        {"flux": expected_flux or ""},
+def file_facts(con: duckdb.DuckDBPyConnection, vintage_id: int, expected_flux: str | None) -> FileFacts:
+    """Rows of the other flow than the name announces (among the kept ones), and lines that repeat an earlier one."""
+    other = con.execute(
+        "select count(*), min(line_number), min(flux) from raw.customs_flows where vintage_id = $vintage_id "
+        "and flux <> $flux",
+        {"vintage_id": vintage_id, "flux": expected_flux or ""},
     ).fetchone()
-    assert row is not None
-    other = int(row[0]) if expected_flux else 0
-    return FileFacts(other, row[1] if other else None, row[2] if other else None, int(row[3]))
+    repeated = con.execute(
+        "select count(*) - count(distinct hash(f1, f2, f3, f4, f5, f6, f7, f8, f9, f10)) from staged_fields"
+    ).fetchone()
+    assert other is not None and repeated is not None
+    count = int(other[0]) if expected_flux else 0
+    return FileFacts(count, other[1] if count else None, other[2] if count else None, int(repeated[0]))
 
 
 def explain_rejections(con: duckdb.DuckDBPyConnection, max_year: int) -> LineCounts:

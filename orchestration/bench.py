@@ -181,7 +181,15 @@ def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024, tree_peak, text)
 
 
-def _measure(name: str, args: list[str], repeat: int, env: dict[str, str] | None = None, setup=None) -> Measure:  # noqa: ANN001
+def _measure(
+    name: str,
+    args: list[str],
+    repeat: int,
+    env: dict[str, str] | None = None,
+    setup=None,  # noqa: ANN001
+    outputs: list[str] | None = None,
+) -> Measure:
+    """`repeat` timed runs of a child (each after `setup`); their printed output appended to `outputs`."""
     seconds, peak, tree_peak = [], 0.0, 0.0
     for _ in range(repeat):
         if setup:
@@ -189,6 +197,8 @@ def _measure(name: str, args: list[str], repeat: int, env: dict[str, str] | None
         run = _run_child(args, env)
         seconds.append(run.seconds)
         peak, tree_peak = max(peak, run.peak_rss_mib), max(tree_peak, run.tree_peak_rss_mib)
+        if outputs is not None:
+            outputs.append(run.output)
     return Measure(name, seconds, peak, tree_peak)
 
 
@@ -357,14 +367,12 @@ def bench_dbt(raw: Path, repeat: int) -> dict:
     _run_child([python, "-c", _DBT, str(built), str(target), "full"])  # untimed: the warehouse of an earlier refresh
     full = [python, "-c", _DBT, str(db), str(target), "full"]
     incremental = [python, "-c", _DBT, str(db), str(target), "incremental"]
+    printed: dict[str, list[str]] = {"full": [], "incremental": []}
     first = _measure("dbt build in process, first refresh", full, repeat,
-                     setup=lambda: shutil.copyfile(pristine, db))  # fmt: skip
+                     setup=lambda: shutil.copyfile(pristine, db), outputs=printed["full"])  # fmt: skip
     again = _measure("dbt build in process, incremental nodes, no new period", incremental, repeat,
-                     setup=lambda: shutil.copyfile(built, db))  # fmt: skip
-    counts = {}
-    for mode, args, source in (("full", full, pristine), ("incremental", incremental, built)):
-        shutil.copyfile(source, db)
-        counts[mode] = json.loads(_run_child(args).output.strip().splitlines()[-1])
+                     setup=lambda: shutil.copyfile(built, db), outputs=printed["incremental"])  # fmt: skip
+    counts = {mode: json.loads(texts[-1].strip().splitlines()[-1]) for mode, texts in printed.items()}
     pandas = _measure(
         "pandas baseline (the marts' tables from the text)",
         [python, "-m", "orchestration.bench_pandas", str(_text_dir(raw))],

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from orchestration.checksums import tree_sha256
 from orchestration.settings import REPO_ROOT
@@ -86,19 +84,6 @@ def built_by_current_project(warehouse: Path) -> bool:
     """The warehouse's last refresh succeeded and was built by the dbt project as it is now."""
     record = read_record(warehouse)
     return record is not None and record.success and record.dbt_fingerprint == dbt_fingerprint()
-
-
-def check_fields(events: Iterable[Any]) -> dict[str, Any]:
-    """The record's check fields (passed, warned, failed, and the names of those not passed)."""
-    from orchestration.quality.summary import summarise_checks
-
-    summary = summarise_checks(events)
-    return {
-        "checks_passed": summary.passed,
-        "checks_warned": summary.warned,
-        "checks_failed": summary.failed,
-        "failed_checks": [f"{c.asset}:{c.check} ({c.status})" for c in summary.checks if c.status != "passed"],
-    }
 
 
 def trigger_from_tags(tags: dict[str, str] | None) -> str:

@@ -1,8 +1,8 @@
-"""What a finished Dagster run did, read from its events: its first failure and its refresh record.
+"""What a finished Dagster run did, read once from its events: its first failure, its checks, its record.
 
 The CLI runner (runs in process) and the run-status sensors (runs the daemon launched) both
-build `last_refresh.json` here from the run's events, so `comex status` says the same thing
-whoever started the run.
+summarise a run here (`summarise_run`) and build `last_refresh.json` from that summary, so
+`comex status` says the same thing whoever started the run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from dagster import DagsterEvent, DagsterEventType
 
 from orchestration.errors import ComexError
-from orchestration.refresh_record import RefreshRecord, check_fields, trigger_from_tags, utc_iso
+from orchestration.quality.summary import QualitySummary, summarise_checks
+from orchestration.refresh_record import RefreshRecord, trigger_from_tags, utc_iso
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,18 @@ class RunFailure:
     step: str | None
     message: str
     detail: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A finished run, read from its events: its first failure (if any) and its checks."""
+
+    failure: RunFailure | None
+    checks: QualitySummary
+
+
+def summarise_run(events: Sequence[DagsterEvent]) -> RunSummary:
+    return RunSummary(first_failure(events), summarise_checks(events))
 
 
 def first_failure(events: Sequence[DagsterEvent]) -> RunFailure | None:
@@ -41,7 +54,7 @@ def first_failure(events: Sequence[DagsterEvent]) -> RunFailure | None:
 
 
 def refresh_record(
-    events: Sequence[DagsterEvent],
+    summary: RunSummary,
     *,
     success: bool,
     job: str,
@@ -52,7 +65,8 @@ def refresh_record(
     fingerprint: str | None,
 ) -> RefreshRecord:
     """The `last_refresh.json` record of a run (times as epoch seconds; fingerprint kept on success)."""
-    failure = None if success else first_failure(events)
+    failure = None if success else summary.failure
+    checks = summary.checks
     return RefreshRecord(
         outcome="success" if success else "failure",
         job=job,
@@ -63,7 +77,10 @@ def refresh_record(
         run_id=run_id,
         failed_step=failure.step if failure else None,
         error=failure.message if failure else None,
-        **check_fields(events),
+        checks_passed=checks.passed,
+        checks_warned=checks.warned,
+        checks_failed=checks.failed,
+        failed_checks=[f"{c.asset}:{c.check} ({c.status})" for c in checks.checks if c.status != "passed"],
         dbt_fingerprint=fingerprint if success else None,
     )
 

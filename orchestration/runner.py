@@ -7,13 +7,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance, ExecuteInProcessResult
+from dagster import DagsterInstance
 
 from orchestration.definitions import defs
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
 from orchestration.resources import resource_config
-from orchestration.run_report import first_failure, refresh_record
+from orchestration.run_report import RunSummary, refresh_record, summarise_run
 from orchestration.settings import Paths
 
 
@@ -70,12 +70,13 @@ def run_refresh(
             raise_on_error=False,
             tags=run_tags,
         )
-        outcome = summarise(result, time.perf_counter() - started)
+        summary = summarise_run(result.all_events)
+        outcome = summarise(result.success, summary, time.perf_counter() - started)
         for stats in dagster_instance.get_run_step_stats(result.run_id):
             if stats.start_time is not None and stats.end_time is not None:
                 outcome.step_seconds[stats.step_key] = stats.end_time - stats.start_time
     record = refresh_record(
-        result.all_events,
+        summary,
         success=outcome.success,
         job=job_name,
         tags=run_tags,
@@ -88,13 +89,12 @@ def run_refresh(
     return outcome
 
 
-def summarise(result: ExecuteInProcessResult, seconds: float) -> RunOutcome:
-    """The first failure (its step and message) and the checks' summary lines."""
-    from orchestration.quality.summary import summarise_checks, summary_lines
+def summarise(success: bool, summary: RunSummary, seconds: float) -> RunOutcome:
+    """What the CLI prints: the first failure (its step and message) and the checks' summary lines."""
+    from orchestration.quality.summary import summary_lines
 
-    outcome = RunOutcome(success=result.success, seconds=seconds)
-    outcome.quality_lines = summary_lines(summarise_checks(result.all_events))
-    if failure := first_failure(result.all_events):
+    outcome = RunOutcome(success=success, seconds=seconds, quality_lines=summary_lines(summary.checks))
+    if failure := summary.failure:
         outcome.failed_step = failure.step
         outcome.error_message, outcome.error_detail = failure.message, failure.detail
     return outcome

@@ -31,7 +31,7 @@ from orchestration.jobs import refresh_job
 from orchestration.refresh_record import FINGERPRINT_TAG, dbt_fingerprint, write_record
 from orchestration.resources import paths_of_run, resource_config
 from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, writer_run_in_progress
-from orchestration.run_report import refresh_record
+from orchestration.run_report import refresh_record, summarise_run
 from orchestration.settings import Paths
 
 ENV_SENSOR_INTERVAL = "COMEX_SENSOR_INTERVAL"
@@ -105,7 +105,7 @@ def record_run_outcome(context: RunStatusSensorContext) -> None:
     events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event is not None]
     stats = instance.get_run_stats(run.run_id)
     record = refresh_record(
-        events,
+        summarise_run(events),
         success=run.status == DagsterRunStatus.SUCCESS,
         job=run.job_name,
         tags=dict(run.tags),

@@ -24,6 +24,7 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/comex prepare
+	$(BIN)/python -m orchestration.sample --bundled
 	@touch $@
 
 setup: $(STAMP) ## Create .venv/ and install the locked dependencies

@@ -95,6 +95,10 @@ def refresh(
     says "nothing new" and stops at once (--force runs the job anyway).
     """
     paths = Paths.resolve(raw_dir, warehouse, exports_dir, sample=sample)
+    if sample:
+        from orchestration.sample.bundle import ensure_bundled_sample
+
+        ensure_bundled_sample()  # generated once (make setup does it), deterministic
     if not force and _nothing_new(paths, verbose):
         return
     from orchestration.quality import worker

@@ -1,4 +1,5 @@
-"""Session set-up shared by every test: the dbt project parsed once, as `make setup` does."""
+"""Session set-up shared by every test: the dbt project parsed once and the bundled sample
+written, as `make setup` does."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Parse the dbt project if it changed since the last parse: the Dagster definitions read its manifest."""
+    """Parse the dbt project if it changed since the last parse (the Dagster definitions read its
+    manifest) and write the bundled sample if it is missing, as `make setup` does."""
     from orchestration.dbt_project import prepare
+    from orchestration.sample.bundle import ensure_bundled_sample
 
     prepare()
+    ensure_bundled_sample()

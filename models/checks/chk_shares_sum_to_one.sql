@@ -17,6 +17,20 @@ product_shares as (
 
 ),
 
+specialisation_shares as (
+
+    select
+        'product_specialisation.share_of_flow' as share_name,
+        year,
+        level,
+        territory_code,
+        flow,
+        sum(share_of_flow) as share_sum
+    from {{ ref('product_specialisation') }}
+    group by year, level, territory_code, flow
+
+),
+
 partner_shares as (
 
     select
@@ -67,6 +81,8 @@ france_shares as (
 all_shares as (
 
     select * from product_shares
+    union all
+    select * from specialisation_shares
     union all
     select * from partner_shares
     union all

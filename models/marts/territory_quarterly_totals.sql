@@ -1,8 +1,9 @@
 -- Trade of every territory (département, région, France) per quarter and flow, with its
--- share of its région's and of France's trade that quarter.
--- Grain: (year, quarter, level, territory_code, flow).
+-- share of its région's and of France's trade that quarter, and its change on the same
+-- quarter of the previous year. Grain: (year, quarter, level, territory_code, flow).
 -- Incremental: rebuilds the periods (flow, year, quarter) fct_territory_flows rebuilt in the
--- same run, and replaces them whole.
+-- same run, and the same quarters of the next year (their growth_yoy compares with them),
+-- and replaces them whole. Unchanged periods are read back from this table.
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',
@@ -12,7 +13,7 @@
 
 with
 
-stacked as (
+rebuilt as (
 
     select
         year,
@@ -32,6 +33,71 @@ stacked as (
 
 ),
 
+rebuilt_periods as (
+
+    select distinct
+        year,
+        quarter,
+        flow
+    from rebuilt
+
+),
+
+kept as (
+
+    {% if is_incremental() -%}
+        select
+            kept_rows.year,
+            kept_rows.quarter,
+            kept_rows.level,
+            kept_rows.territory_code,
+            kept_rows.flow,
+            kept_rows.value_eur
+        from {{ this }} as kept_rows
+        left join rebuilt_periods
+            on
+                kept_rows.year = rebuilt_periods.year
+                and kept_rows.quarter = rebuilt_periods.quarter
+                and kept_rows.flow = rebuilt_periods.flow
+        where rebuilt_periods.year is null
+    {%- else -%}
+        select
+            year,
+            quarter,
+            level,
+            territory_code,
+            flow,
+            value_eur
+        from rebuilt
+        where false
+    {%- endif %}
+
+),
+
+quarterly as (
+
+    select * from rebuilt
+    union all
+    select * from kept
+
+),
+
+periods_to_write as (
+
+    select
+        year,
+        quarter,
+        flow
+    from rebuilt_periods
+    union
+    select
+        rebuilt_periods.year + 1 as year,
+        rebuilt_periods.quarter,
+        rebuilt_periods.flow
+    from rebuilt_periods
+
+),
+
 territories as (
 
     select
@@ -46,19 +112,32 @@ territories as (
 totals as (
 
     select
-        stacked.year,
-        stacked.quarter,
-        stacked.level,
-        stacked.territory_code,
+        quarterly.year,
+        quarterly.quarter,
+        quarterly.level,
+        quarterly.territory_code,
         territories.territory_label,
         territories.parent_region_code,
-        stacked.flow,
-        stacked.value_eur
-    from stacked
+        quarterly.flow,
+        quarterly.value_eur,
+        previous_year.value_eur as previous_year_value_eur
+    from quarterly
+    inner join periods_to_write
+        on
+            quarterly.year = periods_to_write.year
+            and quarterly.quarter = periods_to_write.quarter
+            and quarterly.flow = periods_to_write.flow
+    left join quarterly as previous_year
+        on
+            quarterly.year - 1 = previous_year.year
+            and quarterly.quarter = previous_year.quarter
+            and quarterly.level = previous_year.level
+            and quarterly.territory_code = previous_year.territory_code
+            and quarterly.flow = previous_year.flow
     left join territories
         on
-            stacked.level = territories.level
-            and stacked.territory_code = territories.territory_code
+            quarterly.level = territories.level
+            and quarterly.territory_code = territories.territory_code
 
 )
 
@@ -79,5 +158,6 @@ select
     end as share_of_region,
     {{ safe_share('value_eur', 'sum(value_eur) over (partition by year, quarter, flow, level)') }}
         as share_of_france,
+    {{ growth_rate('value_eur', 'previous_year_value_eur') }} as growth_yoy,
     {{ built_at() }} as built_at
 from totals

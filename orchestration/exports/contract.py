@@ -10,7 +10,7 @@ import yaml
 
 CONTRACT_FILE = Path(__file__).with_name("contract_v1.yml")
 TYPES = ("integer", "bigint", "double", "varchar", "boolean")
-UNITS = ("eur", "fraction", "count", "rank", "year", "quarter", "none")
+UNITS = ("eur", "fraction", "rate", "ratio", "kg", "eur_per_kg", "count", "rank", "year", "quarter", "none")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ JSON_NAME = "dictionary.json"
 UNITS = {
     "eur": ("whole euros (integer)", "euros entiers (entier)"),
     "fraction": ("fraction between 0 and 1", "fraction entre 0 et 1"),
+    "rate": ("growth rate as a fraction (0.034 = +3.4 %)", "taux en fraction (0,034 = +3,4 %)"),
+    "ratio": ("ratio (1 = same as the reference)", "rapport (1 = comme la référence)"),
+    "kg": ("whole kilograms (integer)", "kilogrammes entiers (entier)"),
+    "eur_per_kg": ("euros per kilogram", "euros par kilogramme"),
     "count": ("count", "nombre"),
     "rank": ("rank, 1 = largest", "rang, 1 = le plus grand"),
     "year": ("year", "année"),

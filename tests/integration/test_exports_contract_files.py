@@ -49,7 +49,7 @@ def test_files_honour_the_contract(exports: Path) -> None:
 
 
 def test_manifest_describes_the_set(exports: Path, manifest: dict) -> None:
-    assert manifest["contract_version"] == "1.0.0" and manifest["partial"] is False and manifest["filters"] is None
+    assert manifest["contract_version"] == "1.1.0" and manifest["partial"] is False and manifest["filters"] is None
     assert manifest["csv_dialect"]["name"] == "standard"
     assert manifest["dbt_vars"] == {"top_n": 10, "highlight_n": 5, "product_level": "a129"}
     assert manifest["periods_covered"]["export"]["2024"] == [1, 2, 3, 4]

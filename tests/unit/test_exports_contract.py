@@ -7,10 +7,20 @@ import json
 from orchestration.exports import dictionary
 from orchestration.exports.contract import CONTRACT, CONTRACT_VERSION, EXPORT_TABLES, MART_TABLES, TYPES, UNITS
 
-EXPECTED_FILES = ["territory_totals", "partner_balance", "product_activity", "flow_links", "industry_territories"]
+EXPECTED_FILES = [
+    "territory_totals",
+    "partner_balance",
+    "product_activity",
+    "flow_links",
+    "territory_quarterly_totals",
+    "territory_trends",
+    "territory_exposure",
+    "product_specialisation",
+    "industry_territories",
+]
 
 
-def test_contract_lists_the_five_v1_files_with_keys() -> None:
+def test_contract_lists_the_v1_files_with_keys() -> None:
     assert CONTRACT_VERSION.startswith("1.")
     assert [t.name for t in EXPORT_TABLES] == EXPECTED_FILES
     keys = {t.name: t.key for t in EXPORT_TABLES}
@@ -23,6 +33,34 @@ def test_contract_lists_the_five_v1_files_with_keys() -> None:
         assert len(set(table.column_names)) == len(table.columns)
         for column in table.columns:
             assert column.type in TYPES and column.unit in UNITS and column.fr
+
+
+#: The files and columns of contract 1.0.0, as published: a 1.x contract keeps them unchanged.
+V1_0_COLUMNS = {
+    "territory_totals": (
+        "year", "level", "territory_code", "territory_label", "flow", "value_eur",
+        "share_of_region", "share_of_france", "quarters_covered", "is_complete_year",
+    ),
+    "partner_balance": (
+        "year", "level", "territory_code", "country_code", "country_label",
+        "import_eur", "export_eur", "balance_eur", "export_rank", "import_rank",
+    ),
+    "product_activity": (
+        "year", "level", "territory_code", "flow", "product_code", "product_label",
+        "value_eur", "share_of_flow", "rank",
+    ),
+    "flow_links": (
+        "year", "level", "territory_code", "flow", "product_code", "product_label",
+        "country_code", "country_label", "value_eur", "is_highlighted",
+    ),
+    "industry_territories": ("departement_code", "ti_id", "ti_label", "communes_in_departement", "is_main"),
+}  # fmt: skip
+
+
+def test_contract_1_1_keeps_the_1_0_files_and_columns_unchanged() -> None:
+    assert CONTRACT_VERSION == "1.1.0"
+    for name, columns in V1_0_COLUMNS.items():
+        assert CONTRACT.table(name).column_names[: len(columns)] == columns, name
 
 
 def test_money_is_bigint_euros_and_shares_are_double_fractions() -> None:

@@ -22,6 +22,13 @@ from orchestration.sample import (
 )
 from orchestration.sample.__main__ import main
 from orchestration.sample.allocation import largest_remainder
+from orchestration.sample.bundle import (
+    SAMPLE_YEARS,
+    actual_checksums,
+    ensure_bundled_sample,
+    expected_checksums,
+    sample_zip_names,
+)
 from orchestration.sample.codes import DEFAULT_SEEDS_DIR
 
 SCALE = 20_000
@@ -254,3 +261,27 @@ def test_cli_writes_annual_and_last_publication(tmp_path: Path) -> None:
     ]
     with pytest.raises(SystemExit):
         main(["--out", str(tmp_path), "--last-publication", "2025Q5"])
+
+
+def test_bundled_sample_is_six_years_written_where_missing_and_byte_identical_to_its_checksums(
+    tmp_path: Path,
+) -> None:
+    """The bundled sample is generated, not committed: what the generator writes today is
+    byte for byte what SHA256SUMS records (so every machine ingests the same sample)."""
+    expected = expected_checksums()
+    assert list(expected) == sample_zip_names() and len(SAMPLE_YEARS) >= 6
+    assert SAMPLE_YEARS[0] <= 2019 and SAMPLE_YEARS[-1] == 2024
+    paths = ensure_bundled_sample()
+    assert [p.name for p in paths] == sample_zip_names()
+    assert actual_checksums() == expected
+
+    folder = tmp_path / "sample"
+    written = ensure_bundled_sample(folder)  # an empty folder: every year written there
+    assert actual_checksums(folder) == expected
+    written[0].unlink()  # one year missing a flow: that year only is written again
+    times = {p.name: p.stat().st_mtime_ns for p in written[1:]}
+    ensure_bundled_sample(folder)
+    assert actual_checksums(folder) == expected
+    assert {p.name: p.stat().st_mtime_ns for p in written[1:] if p.name not in sample_zip_names((2019,))} == {
+        name: ns for name, ns in times.items() if name not in sample_zip_names((2019,))
+    }

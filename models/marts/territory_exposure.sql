@@ -1,0 +1,141 @@
+-- How concentrated and how exposed the trade of every territory is, per year and flow:
+-- partner and product concentration (Herfindahl-Hirschman index, Σ share²), the top partner,
+-- the top 3's share, and the shares of the EU-27, outside the EU-27, the United States and
+-- China. Shares are of the flow's total value; every country code counts as a partner in the
+-- HHI and the ranks (special codes included, like partner_ranking), but FR and the
+-- non-geographic codes (Q*, EU) belong to neither the EU-27 nor the extra-EU share, nor does
+-- a code no list knows. France's own row is the national reference.
+-- Grain: (year, level, territory_code, flow).
+with
+
+partners as (
+
+    select
+        year,
+        level,
+        territory_code,
+        flow,
+        country_code,
+        country_label,
+        value_eur,
+        share_of_flow,
+        rank
+    from {{ ref('partner_ranking') }}
+
+),
+
+products as (
+
+    select
+        year,
+        level,
+        territory_code,
+        flow,
+        share_of_flow
+    from {{ ref('product_activity') }}
+
+),
+
+country_groups as (
+
+    select
+        country_code,
+        coalesce(is_eu27, false) as is_eu27,
+        coalesce(is_geographic, false) and not coalesce(is_eu27, false) as is_extra_eu27
+    from {{ ref('dim_country') }}
+
+),
+
+territories as (
+
+    select
+        level,
+        territory_code,
+        territory_label
+    from {{ ref('dim_territory') }}
+
+),
+
+partner_exposure as (
+
+    select
+        partners.year,
+        partners.level,
+        partners.territory_code,
+        partners.flow,
+        sum(partners.value_eur) as value_eur,
+        count(*) as partner_count,
+        sum(partners.share_of_flow * partners.share_of_flow) as partner_hhi,
+        max(case when partners.rank = 1 then partners.country_code end) as top_partner_code,
+        max(case when partners.rank = 1 then partners.country_label end) as top_partner_label,
+        sum(case when partners.rank = 1 then partners.share_of_flow else 0 end)
+            as top_partner_share,
+        sum(case when partners.rank <= 3 then partners.share_of_flow else 0 end)
+            as top3_partners_share,
+        sum(case when country_groups.is_eu27 then partners.share_of_flow else 0 end)
+            as eu27_share,
+        sum(case when country_groups.is_extra_eu27 then partners.share_of_flow else 0 end)
+            as extra_eu27_share,
+        sum(case when partners.country_code = 'US' then partners.share_of_flow else 0 end)
+            as us_share,
+        sum(case when partners.country_code = 'CN' then partners.share_of_flow else 0 end)
+            as cn_share
+    from partners
+    left join country_groups
+        on partners.country_code = country_groups.country_code
+    group by
+        partners.year,
+        partners.level,
+        partners.territory_code,
+        partners.flow
+
+),
+
+product_concentration as (
+
+    select
+        year,
+        level,
+        territory_code,
+        flow,
+        count(*) as product_count,
+        sum(share_of_flow * share_of_flow) as product_hhi
+    from products
+    group by
+        year,
+        level,
+        territory_code,
+        flow
+
+)
+
+select
+    cast(partner_exposure.year as integer) as year,
+    cast(partner_exposure.level as {{ dbt.type_string() }}) as level,
+    cast(partner_exposure.territory_code as {{ dbt.type_string() }}) as territory_code,
+    cast(territories.territory_label as {{ dbt.type_string() }}) as territory_label,
+    cast(partner_exposure.flow as {{ dbt.type_string() }}) as flow,
+    cast(partner_exposure.value_eur as bigint) as value_eur,
+    cast(partner_exposure.partner_count as integer) as partner_count,
+    cast(partner_exposure.partner_hhi as double) as partner_hhi,
+    cast(product_concentration.product_count as integer) as product_count,
+    cast(product_concentration.product_hhi as double) as product_hhi,
+    cast(partner_exposure.top_partner_code as {{ dbt.type_string() }}) as top_partner_code,
+    cast(partner_exposure.top_partner_label as {{ dbt.type_string() }}) as top_partner_label,
+    cast(partner_exposure.top_partner_share as double) as top_partner_share,
+    cast(partner_exposure.top3_partners_share as double) as top3_partners_share,
+    cast(partner_exposure.eu27_share as double) as eu27_share,
+    cast(partner_exposure.extra_eu27_share as double) as extra_eu27_share,
+    cast(partner_exposure.us_share as double) as us_share,
+    cast(partner_exposure.cn_share as double) as cn_share
+from partner_exposure
+left join product_concentration
+    on
+        partner_exposure.year = product_concentration.year
+        and partner_exposure.level = product_concentration.level
+        and partner_exposure.territory_code = product_concentration.territory_code
+        and partner_exposure.flow = product_concentration.flow
+left join territories
+    on
+        partner_exposure.level = territories.level
+        and partner_exposure.territory_code = territories.territory_code

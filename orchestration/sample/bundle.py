@@ -1,0 +1,44 @@
+"""The bundled synthetic sample (data/sample/): six annual years, generated on first use.
+
+The zips are not committed: the generator is deterministic, so they are written at set-up
+(`make setup`) or by the first `comex refresh --sample`, and `SHA256SUMS` (committed) says
+what they must be, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from orchestration.sample.generator import FLOW_NAMES, FLUXES, SAMPLE_SCALE, write_annual_zips
+from orchestration.settings import SAMPLE_DIR
+
+#: 2019–2024: six years, so that five-year figures (cagr_5y) show for 2024.
+SAMPLE_YEARS: tuple[int, ...] = tuple(range(2019, 2025))
+CHECKSUMS_NAME = "SHA256SUMS"
+
+
+def sample_zip_names(years: tuple[int, ...] = SAMPLE_YEARS) -> list[str]:
+    """The file names of the bundled sample, in year then flow order."""
+    return [f"Regional-{year}-{FLOW_NAMES[flux]}.zip" for year in years for flux in FLUXES]
+
+
+def ensure_bundled_sample(sample_dir: Path = SAMPLE_DIR) -> list[Path]:
+    """Write the years of the sample that are missing from `sample_dir`; return every zip."""
+    missing = [year for year in SAMPLE_YEARS if not all((sample_dir / n).exists() for n in sample_zip_names((year,)))]
+    if missing:
+        write_annual_zips(sample_dir, missing, scale=SAMPLE_SCALE)
+    return [sample_dir / name for name in sample_zip_names()]
+
+
+def expected_checksums(sample_dir: Path = SAMPLE_DIR) -> dict[str, str]:
+    """File name → sha256, as committed in `SHA256SUMS` (`sha256sum` format)."""
+    lines = (sample_dir / CHECKSUMS_NAME).read_text(encoding="utf-8").splitlines()
+    return {name.strip(): digest for digest, name in (line.split(maxsplit=1) for line in lines if line.strip())}
+
+
+def actual_checksums(sample_dir: Path = SAMPLE_DIR) -> dict[str, str]:
+    """File name → sha256 of the sample's zips as they are on disk."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(sample_dir.glob("Regional-*.zip"))
+    }

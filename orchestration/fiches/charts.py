@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from orchestration.fiches.data import OTHERS_CODE, Activity, Link, Partner
-from orchestration.fiches.formatting import format_meur, format_millions, format_number, format_percent
+from orchestration.fiches.data import (
+    FLOWS,
+    OTHERS_CODE,
+    Activity,
+    Exposure,
+    Link,
+    Partner,
+    ProductWeight,
+    QuarterTotal,
+    Territory,
+    YearTrend,
+)
+from orchestration.fiches.formatting import (
+    MISSING,
+    format_hhi,
+    format_meur,
+    format_millions,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed_number,
+    format_signed_percent,
+    or_missing,
+)
 
 EXPORT_COLOR = "#7b3f9e"  # violet: goods exported (as in the published fiche)
 IMPORT_COLOR = "#2f6eb5"  # blue: goods imported
@@ -344,3 +367,421 @@ def sankey_chart(chart_id: str, links: list[Link], flow: str, place: str, *, hei
         + "."
     )
     return Chart(chart_id, "sankey", {"data": data, "layout": layout}, description, table, flow)
+
+
+REGION_ALPHA = 0.55  # the région's bars: the territory's colour, lighter
+FRANCE_COLOR = "#8c8c99"
+BELOW_ONE_COLOR = "#b9b9c6"  # products the territory is not specialised in (rca < 1)
+FLOW_TITLES = {"export": "Exportations", "import": "Importations"}
+FLOW_RGB = {"export": (123, 63, 158), "import": (47, 110, 181)}
+
+
+def _rgba(flow: str, alpha: float) -> str:
+    r, g, b = FLOW_RGB[flow]
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _value_axis(title: str) -> dict:
+    return {"title": {"text": title, "font": {"size": 11}}, "tickformat": ",.0f", "gridcolor": "#e6e6e6"}
+
+
+def _legend() -> dict:
+    return {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
+
+
+def _category_axis(names: list[str]) -> dict:
+    """The category axis of horizontal bars: first item on top, labels a little off the bars."""
+    return {
+        "autorange": "reversed",
+        "automargin": True,
+        "categoryorder": "array",
+        "categoryarray": names,
+        "ticklabelstandoff": 6,
+    }
+
+
+def year_label(trend: YearTrend) -> str:
+    """`2024`, or `2025 (2 trim.)` for a partial year."""
+    return str(trend.year) if not trend.is_partial else f"{trend.year} ({trend.quarters_covered} trim.)"
+
+
+def annual_chart(chart_id: str, trends: dict[str, list[YearTrend]], place: str) -> Chart:
+    """Exports and imports of every year, side by side (M€); a partial year hatched."""
+    by_year = {flow: {t.year: t for t in trends.get(flow, [])} for flow in FLOWS}
+    years = sorted({y for rows in by_year.values() for y in rows})
+    labels = {
+        y: year_label(min((by_year[f][y] for f in FLOWS if y in by_year[f]), key=lambda t: t.quarters_covered))
+        for y in years
+    }
+    data = []
+    for flow in FLOWS:
+        rows = [by_year[flow][y] for y in years if y in by_year[flow]]
+        data.append(
+            {
+                "type": "bar",
+                "name": FLOW_TITLES[flow],
+                "x": [labels[t.year] for t in rows],
+                "y": [t.value_eur / 1e6 for t in rows],
+                "marker": {
+                    "color": FLOW_COLOR[flow],
+                    "pattern": {
+                        "shape": ["/" if t.is_partial else "" for t in rows],
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "size": 8,
+                    },
+                },
+                "customdata": [
+                    f"{FLOW_TITLES[flow]} {labels[t.year]} : {format_meur(t.value_eur)}"
+                    + (f"<br>{format_signed_percent(t.growth_1y)} sur un an" if t.growth_1y is not None else "")
+                    for t in rows
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    layout = _base_layout(320)
+    layout.update(
+        {
+            "barmode": "group",
+            "bargap": 0.25,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": [labels[y] for y in years]},
+            "yaxis": {**_value_axis("millions d'euros"), "automargin": True},
+            "legend": _legend(),
+        }
+    )
+
+    def cells(flow: str, year: int) -> tuple[str, str]:
+        trend = by_year[flow].get(year)
+        if trend is None:
+            return MISSING, MISSING
+        return format_millions(trend.value_eur), or_missing(trend.growth_1y, format_signed_percent)
+
+    lines = []
+    for year in years:
+        exp, imp = by_year["export"].get(year), by_year["import"].get(year)
+        balance = format_millions(exp.value_eur - imp.value_eur) if exp and imp else MISSING
+        quarters = min(t.quarters_covered for t in (exp, imp) if t is not None)
+        lines.append((str(year), str(quarters), *cells("export", year), *cells("import", year), balance))
+    table = Table(
+        f"Exportations et importations annuelles, {place} (millions d'euros et évolution sur un an)",
+        ("Année", "Trimestres", "Exportations", "Évolution", "Importations", "Évolution", "Solde"),
+        lines,
+        (False, True, True, True, True, True, True),
+    )
+    span = f"{years[0]} à {years[-1]}" if years else ""
+    partial = any(t.is_partial for rows in by_year.values() for t in rows.values())
+    description = (
+        f"Diagramme en barres des exportations (violet) et des importations (bleu) annuelles, {place}, {span}, "
+        "en millions d'euros" + (" ; une année incomplète est hachurée." if partial else ".")
+    )
+    return Chart(chart_id, "annual", {"data": data, "layout": layout}, description, table)
+
+
+def quarterly_chart(chart_id: str, quarters: dict[str, list[QuarterTotal]], place: str) -> Chart:
+    """The last quarters' exports and imports (M€), each bar labelled with its change on a year earlier."""
+    labels = sorted({(q.year, q.quarter) for rows in quarters.values() for q in rows})
+    names = [f"T{q} {y}" for y, q in labels]
+    data = []
+    for flow in FLOWS:
+        rows = quarters.get(flow, [])
+        data.append(
+            {
+                "type": "bar",
+                "name": FLOW_TITLES[flow],
+                "x": [q.label for q in rows],
+                "y": [q.value_eur / 1e6 for q in rows],
+                "text": [format_signed_percent(q.growth_yoy) if q.growth_yoy is not None else "" for q in rows],
+                "textposition": "outside",
+                "textfont": {"size": 10, "color": FLOW_COLOR[flow]},
+                "cliponaxis": False,
+                "marker": {"color": FLOW_COLOR[flow]},
+                "customdata": [
+                    f"{FLOW_TITLES[flow]}, {q.label} : {format_meur(q.value_eur)}<br>"
+                    f"{or_missing(q.growth_yoy, format_signed_percent)} sur un an"
+                    for q in rows
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    layout = _base_layout(340)
+    layout.update(
+        {
+            "barmode": "group",
+            "bargap": 0.2,
+            "margin": {"l": 10, "r": 10, "t": 24, "b": 40},
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": names},
+            "yaxis": {**_value_axis("millions d'euros"), "automargin": True},
+            "legend": _legend(),
+        }
+    )
+    by_flow = {flow: {(q.year, q.quarter): q for q in quarters.get(flow, [])} for flow in FLOWS}
+
+    def cells(flow: str, key: tuple[int, int]) -> tuple[str, str]:
+        q = by_flow[flow].get(key)
+        return (
+            (MISSING, MISSING)
+            if q is None
+            else (format_millions(q.value_eur), or_missing(q.growth_yoy, format_signed_percent))
+        )
+
+    table = Table(
+        f"Exportations et importations trimestrielles, {place} (millions d'euros et évolution sur le même trimestre "
+        "de l'année précédente)",
+        ("Trimestre", "Exportations", "Évolution sur un an", "Importations", "Évolution sur un an"),
+        [(name, *cells("export", key), *cells("import", key)) for name, key in zip(names, labels, strict=True)],
+        (False, True, True, True, True),
+    )
+    description = (
+        f"Diagramme en barres des exportations et importations des {len(names)} derniers trimestres, {place}, en "
+        "millions d'euros ; chaque barre porte son évolution par rapport au même trimestre de l'année précédente."
+    )
+    return Chart(chart_id, "quarterly", {"data": data, "layout": layout}, description, table)
+
+
+def exposure_indicators(flow: str) -> list[tuple[str, str]]:
+    """(Exposure attribute, French label) of the shares the exposure chart compares."""
+    one, many = ("client", "clients") if flow == "export" else ("fournisseur", "fournisseurs")
+    return [
+        ("eu27_share", "Union européenne (UE à 27)"),
+        ("extra_eu27_share", "Hors Union européenne"),
+        ("us_share", "États-Unis"),
+        ("cn_share", "Chine"),
+        ("top_partner_share", f"Premier {one}"),
+        ("top3_partners_share", f"Trois premiers {many}"),
+    ]
+
+
+def _series_color(flow: str, level: str, index: int) -> str:
+    if level == "france" and index > 0:
+        return FRANCE_COLOR
+    return FLOW_COLOR[flow] if index == 0 else _rgba(flow, REGION_ALPHA)
+
+
+def exposure_chart(chart_id: str, flow: str, rows: list[tuple[Territory, Exposure]], place: str) -> Chart:
+    """Shares of the flow by zone and for the first partners: the territory beside its région and France."""
+    indicators = exposure_indicators(flow)
+    names = [label for _, label in indicators]
+    data = []
+    for index, (territory, exposure) in enumerate(rows):
+        shares = [getattr(exposure, attr) for attr, _ in indicators]
+        partner = exposure.top_partner_label or ""
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": territory.display_label,
+                "y": names,
+                "x": [None if s is None else s * 100 for s in shares],
+                "text": [or_missing(s, format_percent) for s in shares],
+                "textposition": "outside",
+                "textfont": {"size": 10},
+                "cliponaxis": False,
+                "marker": {"color": _series_color(flow, territory.level, index)},
+                "customdata": [
+                    f"{territory.display_label}, {label}"
+                    + (f" ({partner})" if attr == "top_partner_share" and partner else "")
+                    + f" : {or_missing(s, format_percent)}"
+                    for (attr, label), s in zip(indicators, shares, strict=True)
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    layout = _base_layout(120 + len(indicators) * (18 * len(rows) + 22))
+    layout.update(
+        {
+            "barmode": "group",
+            "bargap": 0.25,
+            "margin": {"l": 10, "r": 40, "t": 10, "b": 40},
+            "xaxis": {
+                "title": {"text": f"part des {FLOW_TITLES[flow].lower()} (%)", "font": {"size": 11}},
+                "ticksuffix": "\u00a0%",
+                "gridcolor": "#e6e6e6",
+                "rangemode": "tozero",
+            },
+            "yaxis": _category_axis(names),
+            "legend": _legend(),
+        }
+    )
+    return Chart(
+        chart_id,
+        "exposure",
+        {"data": data, "layout": layout},
+        _exposure_description(flow, rows, place),
+        exposure_table(flow, rows, place),
+        flow,
+    )
+
+
+def _exposure_description(flow: str, rows: list[tuple[Territory, Exposure]], place: str) -> str:
+    others = ", ".join(t.display_label for t, _ in rows[1:])
+    return (
+        f"Diagramme en barres horizontales des parts des {FLOW_TITLES[flow].lower()}, {place} : Union européenne, "
+        "hors Union européenne, États-Unis, Chine, premier et trois premiers partenaires"
+        + (f", comparées à {others}." if others else ".")
+    )
+
+
+def exposure_table(flow: str, rows: list[tuple[Territory, Exposure]], place: str) -> Table:
+    """Every exposure indicator of the flow, one column per territory, then the gap with France when compared."""
+    france = next((e for t, e in rows[1:] if t.level == "france"), None)
+    own = rows[0][1]
+
+    def line(label: str, attr: str, fmt: Callable[[float], str], gap: Callable[[float], str]) -> tuple[str, ...]:
+        values = [getattr(e, attr) for _, e in rows]
+        cells = [or_missing(v, fmt) for v in values]
+        if france is not None:
+            mine, ref = getattr(own, attr), getattr(france, attr)
+            cells.append(MISSING if mine is None or ref is None else gap(mine - ref))
+        return (label, *cells)
+
+    body = [line(label, attr, format_percent, format_points) for attr, label in exposure_indicators(flow)]
+    word = "client" if flow == "export" else "fournisseur"
+    partner_row = (f"Premier {word} (pays)", *[e.top_partner_label or MISSING for _, e in rows])
+    body.insert(4, partner_row + (("",) if france is not None else ()))
+    body += [
+        line("Nombre de pays partenaires", "partner_count", format_number, format_signed_number),
+        line("Concentration par pays (indice HHI)", "partner_hhi", format_hhi, lambda d: format_signed_number(d, 2)),
+        line("Nombre de produits", "product_count", format_number, format_signed_number),
+        line("Concentration par produit (indice HHI)", "product_hhi", format_hhi, lambda d: format_signed_number(d, 2)),
+    ]
+    headers = ("Indicateur", *[t.display_label for t, _ in rows]) + (("Écart avec la France",) if france else ())
+    return Table(
+        f"Exposition et dépendance des {FLOW_TITLES[flow].lower()}, {place} (parts en % du flux, écarts en points)",
+        headers,
+        body,
+        (False, *[True] * (len(headers) - 1)),
+    )
+
+
+def specialisation_chart(chart_id: str, flow: str, products: list[ProductWeight], place: str) -> Chart:
+    """The products with the highest specialisation index (rca), against a line at 1 (France)."""
+    labels = [shorten(p.label, 48) for p in products]
+    rca = [p.rca or 0.0 for p in products]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": "Indice de spécialisation",
+            "y": labels,
+            "x": rca,
+            "text": [format_number(v, 1) for v in rca],
+            "textposition": "outside",
+            "textfont": {"size": 10},
+            "cliponaxis": False,
+            "marker": {"color": [FLOW_COLOR[flow] if v >= 1 else BELOW_ONE_COLOR for v in rca]},
+            "customdata": [
+                f"{p.label}<br>{format_percent(p.share_of_flow)} des {FLOW_TITLES[flow].lower()}, "
+                f"contre {or_missing(p.france_share_of_flow, format_percent)} pour la France<br>"
+                f"Indice : {format_number(v, 1)}"
+                for p, v in zip(products, rca, strict=True)
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    ]
+    layout = _base_layout(90 + 30 * len(products))
+    layout.update(
+        {
+            "margin": {"l": 10, "r": 40, "t": 10, "b": 40},
+            "bargap": 0.3,
+            "showlegend": False,
+            "xaxis": {
+                "title": {"text": "indice de spécialisation (France = 1)", "font": {"size": 11}},
+                "gridcolor": "#e6e6e6",
+                "rangemode": "tozero",
+            },
+            "yaxis": _category_axis(labels),
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": 1,
+                    "x1": 1,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"color": FRANCE_COLOR, "width": 1.5, "dash": "dash"},
+                }
+            ],
+        }
+    )
+    word = FLOW_TITLES[flow].lower()
+    table = Table(
+        f"Produits où le poids {'à l’export' if flow == 'export' else 'à l’import'} est le plus élevé par rapport à "
+        f"la France, {place} (produits pesant au moins 1 % des {word})",
+        ("Produit (A129)", "Valeur (M€)", f"Part des {word}", "Part pour la France", "Indice de spécialisation"),
+        [
+            (
+                p.label,
+                format_millions(p.value_eur),
+                format_percent(p.share_of_flow),
+                or_missing(p.france_share_of_flow, format_percent),
+                or_missing(p.rca, lambda v: format_number(v, 1)),
+            )
+            for p in products
+        ],
+        (False, True, True, True, True),
+    )
+    description = (
+        f"Diagramme en barres horizontales de l'indice de spécialisation des {len(products)} produits où le poids "
+        f"des {word} de {place} dépasse le plus celui de la France : "
+        + ", ".join(f"{p.label} {format_number(v, 1)}" for p, v in zip(products[:3], rca, strict=False))
+        + "."
+    )
+    return Chart(chart_id, "rca", {"data": data, "layout": layout}, description, table, flow)
+
+
+def us_products_chart(chart_id: str, flow: str, products: list[ProductWeight], place: str) -> Chart:
+    """The products with the most trade with the United States (M€)."""
+    labels = [shorten(p.label, 48) for p in products]
+    towards = "vers les États-Unis" if flow == "export" else "en provenance des États-Unis"
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": f"{FLOW_TITLES[flow]} {towards}",
+            "y": labels,
+            "x": [p.us_value_eur / 1e6 for p in products],
+            "text": [format_millions(p.us_value_eur) for p in products],
+            "textposition": "outside",
+            "textfont": {"size": 10},
+            "cliponaxis": False,
+            "marker": {"color": FLOW_COLOR[flow]},
+            "customdata": [
+                f"{p.label}<br>{format_meur(p.us_value_eur)} {towards}, "
+                f"soit {or_missing(p.us_share_of_product, format_percent)} du produit"
+                for p in products
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    ]
+    layout = _base_layout(90 + 30 * len(products))
+    layout.update(
+        {
+            "margin": {"l": 10, "r": 50, "t": 10, "b": 40},
+            "bargap": 0.3,
+            "showlegend": False,
+            "xaxis": {**_value_axis(f"millions d'euros {towards}"), "rangemode": "tozero"},
+            "yaxis": _category_axis(labels),
+        }
+    )
+    table = Table(
+        f"Produits les plus {'exportés' if flow == 'export' else 'importés'} {towards}, {place} (millions d'euros)",
+        ("Produit (A129)", f"Valeur {towards}", "Valeur totale du produit", "Part des États-Unis dans le produit"),
+        [
+            (
+                p.label,
+                format_millions(p.us_value_eur),
+                format_millions(p.value_eur),
+                or_missing(p.us_share_of_product, format_percent),
+            )
+            for p in products
+        ],
+        (False, True, True, True),
+    )
+    description = (
+        f"Diagramme en barres horizontales des {len(products)} produits les plus "
+        f"{'exportés' if flow == 'export' else 'importés'} {towards}, {place}, en millions d'euros : "
+        + ", ".join(f"{p.label} {format_meur(p.us_value_eur)}" for p in products[:3])
+        + "."
+    )
+    return Chart(chart_id, "us", {"data": data, "layout": layout}, description, table, flow)

@@ -16,9 +16,19 @@ from orchestration.settings import SEEDS_DIR
 FLOWS = ("export", "import")
 LEVELS = ("departement", "region", "france")
 OTHERS_CODE = "AUTRES"
-CODE_COLUMNS = ("level", "territory_code", "flow", "product_code", "country_code", "departement_code", "ti_id")
+CODE_COLUMNS = (
+    "level",
+    "territory_code",
+    "flow",
+    "product_code",
+    "country_code",
+    "departement_code",
+    "ti_id",
+    "top_partner_code",
+)
 NUMERIC_COLUMNS = (
     "year",
+    "quarter",
     "value_eur",
     "share_of_region",
     "share_of_france",
@@ -31,9 +41,32 @@ NUMERIC_COLUMNS = (
     "share_of_flow",
     "rank",
     "communes_in_departement",
+    "growth_yoy",
+    "prior_year_value_eur",
+    "growth_1y",
+    "value_eur_5y_earlier",
+    "cagr_5y",
+    "partner_count",
+    "partner_hhi",
+    "product_count",
+    "product_hhi",
+    "top_partner_share",
+    "top3_partners_share",
+    "eu27_share",
+    "extra_eu27_share",
+    "us_share",
+    "cn_share",
+    "france_share_of_flow",
+    "rca",
+    "us_value_eur",
+    "mass_kg",
+    "unit_value_eur_per_kg",
 )
 BOOL_COLUMNS = ("is_complete_year", "is_highlighted", "is_main")
 DEPARTEMENT_REGIONS_SEED = SEEDS_DIR / "dgddi" / "dgddi_departements.csv"
+QUARTERS_SHOWN = 8  # the « Évolution » section: the last two years, quarter by quarter
+SPECIALISATION_MIN_SHARE = 0.01  # products under 1 % of the flow are left out of the specialisation ranking
+TOP_PRODUCTS = 10
 
 Key = tuple[int, str, str]  # (year, level, territory_code)
 
@@ -142,6 +175,98 @@ class IndustryTerritory:
     communes: int | None
 
 
+@dataclass(frozen=True)
+class YearTrend:
+    """A territory's yearly total for one flow, with its growth (territory_trends)."""
+
+    year: int
+    quarters_covered: int
+    value_eur: int
+    growth_1y: float | None
+    cagr_5y: float | None
+
+    @property
+    def is_partial(self) -> bool:
+        """Fewer than four quarters published."""
+        return self.quarters_covered < 4
+
+
+@dataclass(frozen=True)
+class QuarterTotal:
+    """A territory's total for one flow and quarter, with its change on the same quarter a year earlier."""
+
+    year: int
+    quarter: int
+    value_eur: int
+    growth_yoy: float | None
+
+    @property
+    def label(self) -> str:
+        """`T1 2024`."""
+        return f"T{self.quarter} {self.year}"
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """How concentrated and how exposed a flow is (territory_exposure); shares are fractions of the flow."""
+
+    value_eur: int
+    partner_count: int
+    partner_hhi: float | None
+    product_count: int
+    product_hhi: float | None
+    top_partner_code: str | None
+    top_partner_label: str | None
+    top_partner_share: float | None
+    top3_partners_share: float | None
+    eu27_share: float | None
+    extra_eu27_share: float | None
+    us_share: float | None
+    cn_share: float | None
+
+    @property
+    def us_value_eur(self) -> float | None:
+        """Trade with the United States in euros."""
+        return None if self.us_share is None else self.us_share * self.value_eur
+
+
+@dataclass(frozen=True)
+class ProductWeight:
+    """One product of a flow against France (product_specialisation): rca > 1 = the territory is specialised."""
+
+    code: str
+    label: str
+    value_eur: int
+    share_of_flow: float
+    france_share_of_flow: float | None
+    rca: float | None
+    us_value_eur: int
+
+    @property
+    def us_share_of_product(self) -> float | None:
+        """Part of the product's trade that goes to (comes from) the United States."""
+        return self.us_value_eur / self.value_eur if self.value_eur else None
+
+
+def top_specialisations(
+    products: list[ProductWeight], *, min_share: float = SPECIALISATION_MIN_SHARE, n: int = TOP_PRODUCTS
+) -> list[ProductWeight]:
+    """The `n` products with the highest rca among those weighing at least `min_share` of the flow."""
+    kept = [p for p in products if p.rca is not None and p.share_of_flow >= min_share]
+    return sorted(kept, key=lambda p: (-(p.rca or 0.0), -p.value_eur, p.code))[:n]
+
+
+def top_us_products(products: list[ProductWeight], *, n: int = TOP_PRODUCTS) -> list[ProductWeight]:
+    """The `n` products with the most trade with the United States, in euros (none when there is no such trade)."""
+    kept = [p for p in products if p.us_value_eur > 0]
+    return sorted(kept, key=lambda p: (-p.us_value_eur, p.code))[:n]
+
+
+def last_quarters(quarters: list[QuarterTotal], *, n: int = QUARTERS_SHOWN) -> list[QuarterTotal]:
+    """The `n` latest quarters, oldest first."""
+    return sorted(quarters, key=lambda q: (q.year, q.quarter))[-n:]
+
+
 @dataclass
 class FicheData:
     """Everything one fiche shows, already cut from the export tables."""
@@ -155,6 +280,24 @@ class FicheData:
     links: dict[str, list[Link]]
     industry_territories: list[IndustryTerritory] | None  # None: table absent (not: no TI)
     comparisons: list[Territory] = field(default_factory=list)  # région then France
+    trends: dict[str, list[YearTrend]] = field(default_factory=dict)  # every year up to `year`, by flow
+    france_trends: dict[str, YearTrend] = field(default_factory=dict)  # France's `year` (empty on France's fiche)
+    quarters: dict[str, list[QuarterTotal]] = field(default_factory=dict)  # the last 8 up to `year`
+    exposures: dict[str, list[tuple[Territory, Exposure]]] = field(default_factory=dict)  # territory, région, France
+    specialisations: dict[str, list[ProductWeight]] = field(default_factory=dict)  # highest rca first
+    us_products: dict[str, list[ProductWeight]] = field(default_factory=dict)  # most trade with the US first
+
+    @property
+    def france_exposure(self) -> dict[str, Exposure]:
+        """France's exposure by flow, the reference of the readings (empty on France's own fiche)."""
+        if self.territory.level == "france":
+            return {}
+        return {
+            flow: exposure
+            for flow, rows in self.exposures.items()
+            for other, exposure in rows
+            if other.level == "france"
+        }
 
 
 @dataclass(frozen=True)
@@ -187,6 +330,10 @@ def _float_or_none(value: object) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or pd.isna(value) or str(value) == "" else str(value)
+
+
 @cache
 def _seed_departement_regions() -> dict[str, str]:
     if not DEPARTEMENT_REGIONS_SEED.is_file():
@@ -207,6 +354,11 @@ class ExportTables:
         self._partners = _rows(read_table(exports_dir, "partner_balance"))
         self._activities = _rows(read_table(exports_dir, "product_activity"))
         self._links = _rows(read_table(exports_dir, "flow_links"))
+        # contract 1.1.0 tables: an older exports folder renders without the sections they feed
+        self._quarterly = _rows(read_table(exports_dir, "territory_quarterly_totals", required=False))
+        self._trends = _rows(read_table(exports_dir, "territory_trends", required=False))
+        self._exposure = _rows(read_table(exports_dir, "territory_exposure", required=False))
+        self._specialisation = _rows(read_table(exports_dir, "product_specialisation", required=False))
         ti = read_table(exports_dir, "industry_territories", required=False)
         self._ti: dict[str, list[IndustryTerritory]] | None = None
         if ti is not None:
@@ -291,6 +443,9 @@ class ExportTables:
         ti = None
         if self._ti is not None and territory.level == "departement":
             ti = self._ti.get(territory.code, [])
+        france = [t for t in comparisons if t.level == "france"]
+        france_key = (year, "france", "FR")
+        products = {flow: self.product_weights(key, flow) for flow in FLOWS}
         return FicheData(
             year=year,
             territory=territory,
@@ -301,7 +456,90 @@ class ExportTables:
             links={flow: self.links(key, flow) for flow in FLOWS},
             industry_territories=ti,
             comparisons=comparisons,
+            trends={flow: self.trends(territory, flow, up_to=year) for flow in FLOWS},
+            france_trends=self.year_trends(france_key) if france else {},
+            quarters={flow: last_quarters(self.quarters(territory, flow, up_to=year)) for flow in FLOWS},
+            exposures=self.compared_exposures(year, [territory, *comparisons]),
+            specialisations={flow: top_specialisations(products[flow]) for flow in FLOWS},
+            us_products={flow: top_us_products(products[flow]) for flow in FLOWS},
         )
+
+    def _trend(self, row: Any) -> YearTrend:
+        return YearTrend(
+            year=int(row.year),
+            quarters_covered=_int(row.quarters_covered),
+            value_eur=_int(row.value_eur),
+            growth_1y=_float_or_none(row.growth_1y),
+            cagr_5y=_float_or_none(row.cagr_5y),
+        )
+
+    def year_trends(self, key: Key) -> dict[str, YearTrend]:
+        """One territory's yearly totals and growth for one year, by flow."""
+        return {str(row.flow): self._trend(row) for row in self._trends.get(key, [])}
+
+    def trends(self, territory: Territory, flow: str, *, up_to: int) -> list[YearTrend]:
+        """A territory's yearly totals of one flow, every year present up to `up_to`, oldest first."""
+        years = sorted({k[0] for k in self._trends if k[0] <= up_to})
+        keys = [(y, territory.level, territory.code) for y in years]
+        return [self._trend(row) for key in keys for row in self._trends.get(key, []) if row.flow == flow]
+
+    def quarters(self, territory: Territory, flow: str, *, up_to: int) -> list[QuarterTotal]:
+        """A territory's quarterly totals of one flow up to the end of `up_to`, oldest first."""
+        years = sorted({k[0] for k in self._quarterly if k[0] <= up_to})
+        rows = [
+            row
+            for y in years
+            for row in self._quarterly.get((y, territory.level, territory.code), [])
+            if row.flow == flow
+        ]
+        quarters = [
+            QuarterTotal(int(r.year), int(r.quarter), _int(r.value_eur), _float_or_none(r.growth_yoy)) for r in rows
+        ]
+        return sorted(quarters, key=lambda q: (q.year, q.quarter))
+
+    def exposure(self, key: Key) -> dict[str, Exposure]:
+        """A territory's exposure and concentration by flow."""
+        return {
+            str(r.flow): Exposure(
+                value_eur=_int(r.value_eur),
+                partner_count=_int(r.partner_count),
+                partner_hhi=_float_or_none(r.partner_hhi),
+                product_count=_int(r.product_count),
+                product_hhi=_float_or_none(r.product_hhi),
+                top_partner_code=_text_or_none(r.top_partner_code),
+                top_partner_label=_text_or_none(r.top_partner_label),
+                top_partner_share=_float_or_none(r.top_partner_share),
+                top3_partners_share=_float_or_none(r.top3_partners_share),
+                eu27_share=_float_or_none(r.eu27_share),
+                extra_eu27_share=_float_or_none(r.extra_eu27_share),
+                us_share=_float_or_none(r.us_share),
+                cn_share=_float_or_none(r.cn_share),
+            )
+            for r in self._exposure.get(key, [])
+        }
+
+    def compared_exposures(
+        self, year: int, territories: list[Territory]
+    ) -> dict[str, list[tuple[Territory, Exposure]]]:
+        """By flow, the exposure of each of `territories` (those with a row) in that order."""
+        found = {t: self.exposure((year, t.level, t.code)) for t in territories}
+        return {flow: [(t, found[t][flow]) for t in territories if flow in found[t]] for flow in FLOWS}
+
+    def product_weights(self, key: Key, flow: str) -> list[ProductWeight]:
+        """Every product of one flow with its weight against France (product_specialisation)."""
+        return [
+            ProductWeight(
+                code=str(r.product_code),
+                label=str(r.product_label),
+                value_eur=_int(r.value_eur),
+                share_of_flow=_float_or_none(r.share_of_flow) or 0.0,
+                france_share_of_flow=_float_or_none(r.france_share_of_flow),
+                rca=_float_or_none(r.rca),
+                us_value_eur=_int(r.us_value_eur),
+            )
+            for r in self._specialisation.get(key, [])
+            if r.flow == flow
+        ]
 
     def partners(self, key: Key) -> list[Partner]:
         """Partner balance rows, largest trade (imports + exports) first."""

@@ -17,7 +17,18 @@ from markupsafe import Markup
 
 from orchestration.fiches import charts
 from orchestration.fiches.data import FLOWS, ExportTables, FicheData, Provenance, Territory
-from orchestration.fiches.formatting import format_date, totals_sentence
+from orchestration.fiches.formatting import format_date, partial_period, totals_sentence
+from orchestration.fiches.overview import (
+    MAP_INDICATORS,
+    TABLE_COLUMNS,
+    OverviewRow,
+    load_grid,
+    map_layers,
+    map_tiles,
+    overview_rows,
+    table_cells,
+)
+from orchestration.fiches.readings import evolution_reading, exposure_readings, specialisation_lead, us_reading
 from orchestration.settings import REPO_ROOT
 
 DEFAULT_FICHES_DIR = REPO_ROOT / "fiches"
@@ -26,7 +37,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 ASSETS_DIRNAME = "assets"
 LEVEL_LABELS = {"departement": "Département", "region": "Région", "france": "France"}
-LEVEL_GROUPS = {"france": "France", "region": "Régions", "departement": "Départements"}
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
@@ -215,6 +225,9 @@ class FicheRenderer:
             quarters = min((t.quarters_covered or 0) for t in partial.values())
             incomplete = f"{quarters} trimestre{'s' if quarters > 1 else ''} publié{'s' if quarters > 1 else ''}"
         return {
+            "evolution": self._evolution(data, place),
+            "exposure": self._exposure(data, place),
+            "specialisation": self._specialisation(data, place),
             "year": year,
             "territory": data.territory,
             "place": place,
@@ -230,6 +243,57 @@ class FicheRenderer:
             "exports_generated": self.exports_generated,
         }
 
+    def _evolution(self, data: FicheData, place: str) -> dict[str, Any] | None:
+        """« Évolution »: every year's totals, the last quarters, and this year's growth beside France's."""
+        if not any(data.trends.values()):
+            return None
+        latest = {flow: next((t for t in data.trends[flow] if t.year == data.year), None) for flow in FLOWS}
+        readings = [evolution_reading(flow, latest[flow], data.france_trends.get(flow)) for flow in FLOWS]
+        partial = {t.year: t.quarters_covered for rows in data.trends.values() for t in rows if t.is_partial}
+        quarterly = charts.quarterly_chart("quarterly", data.quarters, place) if any(data.quarters.values()) else None
+        years = sorted({t.year for rows in data.trends.values() for t in rows})
+        return {
+            "annual": self.chart_html(charts.annual_chart("annual", data.trends, place)),
+            "quarterly": self.chart_html(quarterly),
+            "quarters_shown": len(quarterly.table.rows) if quarterly else 0,
+            "readings": [r for r in readings if r],
+            "partial": [partial_period(year, q) for year, q in sorted(partial.items())],
+            "span": f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]),
+        }
+
+    def _exposure(self, data: FicheData, place: str) -> dict[str, Any] | None:
+        """« Exposition et dépendance »: per flow, the readings and the chart beside the région and France."""
+        france = data.france_exposure
+        flows = {}
+        for flow in FLOWS:
+            rows = data.exposures.get(flow) or []
+            if rows and rows[0][0] == data.territory:
+                flows[flow] = {
+                    "readings": exposure_readings(flow, rows[0][1], france.get(flow)),
+                    "chart": self.chart_html(charts.exposure_chart(f"exposure-{flow}", flow, rows, place)),
+                }
+        return {"flows": flows} if flows else None
+
+    def _specialisation(self, data: FicheData, place: str) -> dict[str, Any] | None:
+        """« Spécialisation »: per flow, the products weighing most against France and those most traded with the US."""
+        if not any(data.specialisations.values()) and not any(data.us_products.values()):
+            return None
+        is_france = data.territory.level == "france"
+        own = {flow: rows[0][1] for flow, rows in data.exposures.items() if rows and rows[0][0] == data.territory}
+        flows = {}
+        for flow in FLOWS:
+            products, us = data.specialisations.get(flow) or [], data.us_products.get(flow) or []
+            rca = (
+                None if is_france or not products else charts.specialisation_chart(f"rca-{flow}", flow, products, place)
+            )
+            flows[flow] = {
+                "rca_chart": self.chart_html(rca),
+                "rca_reading": None if is_france else specialisation_lead(flow, products),
+                "us_chart": self.chart_html(charts.us_products_chart(f"us-{flow}", flow, us, place) if us else None),
+                "us_reading": us_reading(flow, own.get(flow), data.france_exposure.get(flow)),
+            }
+        return {"flows": flows}
+
     def render(self, year: int, territory: Territory) -> FicheOutput:
         """Write one territory's page; its path."""
         self._ensure_assets()
@@ -240,25 +304,25 @@ class FicheRenderer:
         return FicheOutput(territory, target)
 
     def render_index(self, year: int, territories: list[Territory]) -> Path:
-        """Write `<year>/index.html`: every territory, filtered client-side by name or code."""
+        """Write `<year>/index.html`: a tile map of the départements and a sortable table of every territory."""
         self._ensure_assets()
-        groups = []
-        for level in ("france", "region", "departement"):
-            items = [
-                {
-                    "code": "" if t.level == "france" else t.code,
-                    "label": t.display_label,
-                    "href": f"{t.slug}.html",
-                    "search": search_key(t.code, t.display_label, LEVEL_LABELS[t.level]),
-                }
-                for t in territories
-                if t.level == level
-            ]
-            if items:
-                groups.append((level, LEVEL_GROUPS[level], items))
+        wanted = set(territories)
+        rows = [r for r in overview_rows(self.tables, year) if r.territory in wanted]
+        layers = map_layers(rows)
+        default = MAP_INDICATORS[0].key
+        tiles = map_tiles(rows, layers[default], load_grid())
+        france = self.tables.flow_totals((year, "france", "FR")).values()
+        quarters = min((t.quarters_covered or 4 for t in france if not t.is_complete_year), default=4)
         html = self._index_template.render(
             year=year,
-            groups=groups,
+            incomplete=partial_period(year, quarters, article=True) if quarters < 4 else "",
+            table=[self._overview_line(r) for r in rows],
+            columns=TABLE_COLUMNS,
+            indicators=MAP_INDICATORS,
+            default_indicator=layers[default],
+            metropole=[t for t in tiles if t.cell.group == "metropole"],
+            outre_mer=[t for t in tiles if t.cell.group != "metropole"],
+            layers_json=dump_figure(layers),
             provenance=self.provenance,
             assets=f"../{ASSETS_DIRNAME}",
             generated_on=self.generated_on,
@@ -267,6 +331,22 @@ class FicheRenderer:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         return target
+
+    @staticmethod
+    def _overview_line(row: OverviewRow) -> dict[str, Any]:
+        """One line of the index table: link, search key, level (sortable) and the figures."""
+        t = row.territory
+        return {
+            "code": "" if t.level == "france" else t.code,
+            "label": t.display_label,
+            "href": f"{t.slug}.html",
+            "search": search_key(t.code, t.display_label, LEVEL_LABELS[t.level]),
+            "sort_label": search_key(t.display_label),
+            "level": t.level,
+            "level_label": LEVEL_LABELS[t.level],
+            "level_rank": ("france", "region", "departement").index(t.level),
+            "cells": table_cells(row),
+        }
 
     def render_all(self, year: int) -> tuple[list[FicheOutput], Path]:
         """Every département, région and France of `year`, then the index."""

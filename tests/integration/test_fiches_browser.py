@@ -142,15 +142,95 @@ def test_screenshot(chromium: Path, fiches: tuple[Path, Path], tmp_path: Path) -
     assert len(data) > 200_000  # charts drawn, not a blank page
 
 
+def _table_rows(dom: str) -> list[str]:
+    """The index table's rows as the script left them (order, `hidden`)."""
+    body = re.search(r"<tbody>(.*?)</tbody>", dom, re.S)
+    assert body
+    return re.findall(r"<tr [^>]*>.*?</tr>", body.group(1), re.S)
+
+
 def test_index_filters_by_name_and_code(chromium: Path, fiches: tuple[Path, Path]) -> None:
     index = fiches[1] / "2024" / "index.html"
 
     def visible(query: str) -> list[str]:
         dom = dump_dom(f"{index.as_uri()}?q={query}").stdout
-        return re.findall(r'<li data-search="[^"]*"><a href="([^"]+)"', dom)
+        rows = [row for row in _table_rows(dom) if " hidden" not in row.split(">", 1)[0]]
+        return [re.search(r'<a href="([^"]+)"', row).group(1) for row in rows]
 
     assert visible("vosges") == ["departement-88.html"]
     assert visible("88") == ["departement-88.html"]
     assert "region-13.html" in visible("grand%20est")
     assert visible("cote%20d%20or") == ["departement-21.html"]  # accents folded
     assert len(visible("")) >= 100
+
+
+SECTIONS = {"evolution": "Évolution", "exposition": "Exposition et dépendance", "specialisation": "Spécialisation"}
+
+
+def _section(dom: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}">(.*?)</section>', dom, re.S)
+    assert match, f"no section {section_id}"
+    return match.group(1)
+
+
+def _exposure_rows(exports: Path) -> dict[tuple[str, str], dict[str, str]]:
+    with (exports / "territory_exposure.csv").open(encoding="utf-8") as fh:
+        return {(r["territory_code"], r["flow"]): r for r in csv.DictReader(fh) if r["year"] == "2024"}
+
+
+def _vosges_rows(exports: Path, table: str) -> list[dict[str, str]]:
+    with (exports / f"{table}.csv").open(encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if (r["level"], r["territory_code"]) == ("departement", "88")]
+
+
+def test_new_sections_drawn(vosges_dom: tuple[str, list[str]], fiches: tuple[Path, Path]) -> None:
+    dom = vosges_dom[0]
+    charts = {c["id"]: c for c in _report(dom)["charts"]}
+    assert charts["annual"]["bars"] == len(_vosges_rows(fiches[0], "territory_trends"))  # every year, both flows
+    quarters = sorted(
+        _vosges_rows(fiches[0], "territory_quarterly_totals"), key=lambda r: (int(r["year"]), int(r["quarter"]))
+    )[-16:]  # the last 8 quarters, both flows
+    assert charts["quarterly"]["bars"] == 16
+    signed = [t for t in charts["quarterly"]["bar_texts"] if re.fullmatch(r"[+\u2212]\d+,\d\u00a0%", t)]
+    assert len(signed) == sum(1 for r in quarters if r["growth_yoy"])  # a label wherever a year-earlier quarter is
+    for flow in ("export", "import"):
+        assert charts[f"exposure-{flow}"]["bars"] == 18  # 6 shares × Vosges, Grand Est, France
+        assert charts[f"rca-{flow}"]["bars"] > 0
+    for section_id, heading in SECTIONS.items():
+        html_section = _section(dom, section_id)
+        assert f"<h2>{heading}</h2>" in html_section
+        tables = re.findall(r"<tbody>(.*?)</tbody>", html_section, re.S)
+        assert tables and all("<tr>" in t for t in tables), f"{section_id}: a chart without its data table rows"
+    exposures = _exposure_rows(fiches[0])
+    vosges, france = exposures[("88", "export")], exposures[("FR", "export")]
+    expected = (
+        f"{_fr(Decimal(vosges['us_share']) * 100, 1)} % des exportations vont aux États-Unis, "
+        f"contre {_fr(Decimal(france['us_share']) * 100, 1)} % pour la France."
+    )
+    if Decimal(vosges["us_share"]) == 0:
+        expected = f"Aucune exportation ne va aux États-Unis, contre {_fr(Decimal(france['us_share']) * 100, 1)} %"
+    assert expected in _text(_section(dom, "exposition"))
+    assert re.search(r"Exportations 2024 : [+−]\d+,\d % sur un an, contre", _text(_section(dom, "evolution")))
+
+
+def test_france_compares_with_itself(fiches: tuple[Path, Path]) -> None:
+    page = (fiches[1] / "2024" / "france-FR.html").read_text(encoding="utf-8")  # readings are server-side: no browser
+    exposure = _text(_section(page, "exposition"))
+    assert re.search(r"\d+,\d % des exportations vont aux États-Unis\.", exposure)
+    assert "pour la France" not in exposure and "contre" not in exposure
+
+
+def test_index_overview_sorts_and_maps(chromium: Path, fiches: tuple[Path, Path]) -> None:
+    index = fiches[1] / "2024" / "index.html"
+    dom = dump_dom(f"{index.as_uri()}?sort=export_growth&dir=desc&indicator=export_growth").stdout
+    assert 'data-indicator="export_growth"' in dom  # the script ran and recoloured the map
+    rows = _table_rows(dom)
+    assert len(rows) >= 100
+    growth = [re.findall(r'<td class="num" data-value="([^"]*)"', row)[3] for row in rows]
+    known = [float(v) for v in growth if v]
+    assert known == sorted(known, reverse=True) and len(known) > 90
+    assert all(not v for v in growth[len(known) :])  # n.d. last
+    tiles = re.findall(r'<a class="tile" href="departement-(\w+)\.html" data-code="\1" title="([^"]+)"', dom)
+    assert len(tiles) >= 100 and {"88", "20", "9A"} <= {code for code, _ in tiles}
+    assert any("Évolution des exportations sur un an" in title for _, title in tiles)
+    assert "<h2>Carte des départements</h2>" in dom and 'id="tilemap-dom"' in dom

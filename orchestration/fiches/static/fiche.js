@@ -12,6 +12,8 @@
     return consoleError.apply(console, arguments);
   };
 
+  var BAR_KINDS = ["balance", "annual", "quarterly", "exposure", "rca", "us"];
+
   function columns(nodes) {
     // group drawn Sankey nodes by their x translation: left column, right column
     var xs = {};
@@ -44,8 +46,11 @@
       });
     } else if (kind === "treemap") {
       out.tiles = div.querySelectorAll("g.slice").length;
-    } else if (kind === "balance") {
+    } else if (BAR_KINDS.indexOf(kind) !== -1) {
       out.bars = div.querySelectorAll("g.trace.bars g.point").length;
+      out.bar_texts = Array.prototype.map.call(div.querySelectorAll("g.trace.bars text.bartext"), function (t) {
+        return t.textContent;
+      });
     }
     return out;
   }

@@ -13,17 +13,13 @@ the quarter and the change).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.dbt_project import parsed_manifest, project_args
+from orchestration.dbt_project import PARSE_DATABASE, dbt_database, parsed_manifest, project_args
 from orchestration.errors import ComexError
 
-DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"  # profiles.yml reads the warehouse path from it
 RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
 MAX_ROWS_SHOWN = 3
 
@@ -43,21 +39,14 @@ class DbtRun:
     exception: BaseException | None = None
 
 
-@contextmanager
-def _database(path: Path) -> Iterator[None]:
-    previous = os.environ.get(DBT_DATABASE_ENV)
-    os.environ[DBT_DATABASE_ENV] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(DBT_DATABASE_ENV, None)
-        else:
-            os.environ[DBT_DATABASE_ENV] = previous
-
-
 def run_dbt(args: list[str], database: Path, target_dir: Path) -> DbtRun:
-    """`dbt <args>` on `database`, in process; artifacts and dbt.log in `target_dir`."""
+    """`dbt <args>` on `database`, in process; artifacts and dbt.log in `target_dir`.
+
+    The parsed manifest names the catalog `comex`: `database` must be a file named comex.duckdb
+    (a refresh's working copy is).
+    """
+    if database.name != PARSE_DATABASE.name:
+        raise ComexError(f"{database}: dbt runs on a warehouse file named {PARSE_DATABASE.name} (copy it to one)")
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
@@ -70,9 +59,10 @@ def run_dbt(args: list[str], database: Path, target_dir: Path) -> DbtRun:
 
     target_dir.mkdir(parents=True, exist_ok=True)
     command = [*args, *project_args(), "--target-path", str(target_dir), "--log-path", str(target_dir)]
-    with _database(database):
+    manifest = parsed_manifest()  # parsed (if the project changed) before the profile points at `database`
+    with dbt_database(database):
         try:
-            result = dbtRunner(manifest=parsed_manifest(), callbacks=[collect]).invoke(command)
+            result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
         finally:
             _release(DuckDBConnectionManager)
     run = DbtRun(success=bool(result.success), events=events, exception=result.exception)

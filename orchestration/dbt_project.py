@@ -10,6 +10,9 @@ programmatic runner (`orchestration/dbt_invocation.py`): no parse, no subprocess
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,10 @@ TARGET_DIR = REPO_ROOT / "target"
 MANIFEST_JSON = TARGET_DIR / "manifest.json"
 _PARSED = TARGET_DIR / "partial_parse.msgpack"  # dbt's own serialisation of the parsed manifest
 _FINGERPRINT = TARGET_DIR / "manifest.fingerprint"
+DBT_DATABASE_ENV = "COMEX_DBT_DATABASE"  # profiles.yml reads the warehouse path from it
+#: The catalog a parse records for every node is the database file's stem: the project is
+#: always parsed as `comex`, the name of every warehouse dbt writes (a refresh's working copy).
+PARSE_DATABASE = TARGET_DIR / "comex.duckdb"
 #: What a parse depends on.
 SOURCE_FILES = ("dbt_project.yml", "profiles.yml")
 SOURCE_FOLDERS = ("models", "seeds", "macros")
@@ -61,13 +68,28 @@ def prepare() -> Path:
     from dbt.cli.main import dbtRunner
 
     fingerprint = source_fingerprint()
-    result = dbtRunner().invoke(["parse", *project_args(), "--target-path", str(TARGET_DIR), "--quiet"])
+    with dbt_database(PARSE_DATABASE):  # whatever COMEX_WAREHOUSE says: the manifest names `comex`
+        result = dbtRunner().invoke(["parse", *project_args(), "--target-path", str(TARGET_DIR), "--quiet"])
     if not result.success:
         raise ComexError(f"dbt could not parse the project: {result.exception or 'see logs/dbt.log'}")
     _FINGERPRINT.write_text(fingerprint + "\n", encoding="utf-8")
     parsed_manifest.cache_clear()
     manifest_dict.cache_clear()
     return MANIFEST_JSON
+
+
+@contextmanager
+def dbt_database(path: Path) -> Iterator[None]:
+    """dbt's profile points at `path` for the duration (COMEX_DBT_DATABASE), then as before."""
+    previous = os.environ.get(DBT_DATABASE_ENV)
+    os.environ[DBT_DATABASE_ENV] = str(path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DBT_DATABASE_ENV, None)
+        else:
+            os.environ[DBT_DATABASE_ENV] = previous
 
 
 def manifest_path() -> Path:

@@ -15,6 +15,10 @@ from orchestration.settings import SAMPLE_DIR
 
 #: 2019–2024: six years, so that five-year figures (cagr_5y) show for 2024.
 SAMPLE_YEARS: tuple[int, ...] = tuple(range(2019, 2025))
+#: The two latest years at full sample scale (the 2024 fiche figures, rankings, Sankeys); the
+#: earlier ones, which only feed growth rates, thinner: every refresh of the sample reads them.
+RECENT_YEARS: tuple[int, ...] = SAMPLE_YEARS[-2:]
+EARLIER_YEARS_SCALE = 40_000
 CHECKSUMS_NAME = "SHA256SUMS"
 
 
@@ -23,11 +27,16 @@ def sample_zip_names(years: tuple[int, ...] = SAMPLE_YEARS) -> list[str]:
     return [f"Regional-{year}-{FLOW_NAMES[flux]}.zip" for year in years for flux in FLUXES]
 
 
+def sample_scale(year: int) -> int:
+    """Rows (both flows) of one year of the bundled sample."""
+    return SAMPLE_SCALE if year in RECENT_YEARS else EARLIER_YEARS_SCALE
+
+
 def ensure_bundled_sample(sample_dir: Path = SAMPLE_DIR) -> list[Path]:
     """Write the years of the sample that are missing from `sample_dir`; return every zip."""
     missing = [year for year in SAMPLE_YEARS if not all((sample_dir / n).exists() for n in sample_zip_names((year,)))]
-    if missing:
-        write_annual_zips(sample_dir, missing, scale=SAMPLE_SCALE)
+    for year in missing:
+        write_annual_zips(sample_dir, [year], scale=sample_scale(year))
     return [sample_dir / name for name in sample_zip_names()]
 
 

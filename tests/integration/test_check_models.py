@@ -23,8 +23,8 @@ pytestmark = pytest.mark.integration
 BROKEN = [
     (
         "chk_vintage_reconciliation",
-        "update raw.vintage_reconciliation set rejected_eur = rejected_eur + 3 "
-        "where vintage_id = 1 and annee = 2023 and trimestre = 1",
+        "update raw.vintage_reconciliation set rejected_eur = rejected_eur + 3 where annee = 2023 and trimestre = 1 "
+        "and vintage_id = (select min(vintage_id) from raw.vintage_reconciliation where annee = 2023)",
         {"year": 2023, "quarter": 1, "gap_eur": -3},
     ),
     (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from orchestration import warehouse
-from tests.helpers import row, write_txt
+from orchestration.runner import RunOutcome
+from orchestration.settings import Paths
 
 pytestmark = pytest.mark.integration
 
@@ -33,18 +35,17 @@ def test_help_reads_well() -> None:
         assert option in refresh_help
 
 
-def test_failure_is_one_clear_line_and_leaves_the_warehouse(tmp_path: Path) -> None:
+def test_failure_is_one_clear_line_and_leaves_the_warehouse(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    """A refreshed warehouse (a copy of the sample's) and its drop zone; a new, empty file comes in."""
+    source = sample_refresh[0]
     raw = tmp_path / "raw"
-    raw.mkdir()
-    write_txt(raw / "extract-2024.txt", [row(), row(pays="BE")])
-    env = {
-        "COMEX_RAW_DIR": str(raw),
-        "COMEX_WAREHOUSE": str(tmp_path / "w" / "comex.duckdb"),
-        "COMEX_EXPORTS_DIR": str(tmp_path / "exports"),
-    }
-    first = _comex("refresh", env=env)
-    assert first.returncode == 0, first.stderr
+    shutil.copytree(source.raw_dir, raw)
     live = tmp_path / "w" / "comex.duckdb"
+    live.parent.mkdir()
+    shutil.copyfile(source.warehouse, live)
+    env = {"COMEX_RAW_DIR": str(raw), "COMEX_WAREHOUSE": str(live), "COMEX_EXPORTS_DIR": str(tmp_path / "exports")}
     before = hashlib.sha256(live.read_bytes()).hexdigest()
 
     (raw / "extract-2024-bis.txt").write_bytes(b"")

@@ -4,6 +4,7 @@ generic data tests on a warehouse with bad rows planted, and `dbt docs generate`
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import duckdb
 import pytest
 
 from orchestration.dbt_invocation import DbtRun, node_name, run_dbt
+from orchestration.dbt_project import DBT_DATABASE_ENV, PARSE_DATABASE, dbt_database, prepare
+from orchestration.errors import ComexError
 
 pytestmark = pytest.mark.integration
 
@@ -70,9 +73,27 @@ def test_dbt_docs_generate_documents_every_mart_and_column(sample_warehouse: Pat
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text(encoding="utf-8"))
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
     marts = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] == "model" and n["schema"] == "marts"}
-    assert len(marts) == 12
+    assert len(marts) == 15
     for key, node in marts.items():
         assert node["description"], key
         built = {name.lower() for name in catalog["nodes"][key]["columns"]}
         documented = {name for name, column in node["columns"].items() if column["description"]}
         assert built == documented, key
+
+
+def test_the_manifest_names_comex_whatever_the_environment_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parse records the database file's stem as every node's catalog: the project is parsed as
+    `comex` even when COMEX_WAREHOUSE or COMEX_DBT_DATABASE name another file, and dbt refuses
+    at once, in one line, a warehouse file of another name (it would fail on a catalog error)."""
+    monkeypatch.setenv("COMEX_WAREHOUSE", str(tmp_path / "other.duckdb"))
+    monkeypatch.setenv(DBT_DATABASE_ENV, str(tmp_path / "ut.duckdb"))
+    with dbt_database(PARSE_DATABASE):
+        assert os.environ[DBT_DATABASE_ENV] == str(PARSE_DATABASE) and PARSE_DATABASE.stem == "comex"
+    assert os.environ[DBT_DATABASE_ENV] == str(tmp_path / "ut.duckdb")
+    nodes = json.loads(prepare().read_text(encoding="utf-8"))["nodes"].values()
+    assert {node["database"] for node in nodes if node["resource_type"] in ("model", "seed")} == {"comex"}
+    with pytest.raises(ComexError, match=r"ut\.duckdb: dbt runs on a warehouse file named comex\.duckdb"):
+        run_dbt(["build"], tmp_path / "ut.duckdb", tmp_path / "target")
+    assert not (tmp_path / "ut.duckdb").exists()

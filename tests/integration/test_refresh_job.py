@@ -14,6 +14,7 @@ from orchestration.definitions import defs
 from orchestration.exports.contract import MART_TABLES
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.runner import RunOutcome, run_refresh
+from orchestration.sample.bundle import SAMPLE_YEARS, sample_scale
 from orchestration.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -40,8 +41,10 @@ def test_sample_refresh_publishes_warehouse_and_exports(sample_refresh: tuple[Pa
     paths, outcome = sample_refresh
     assert outcome.success
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        assert con.execute("select count(*) from raw.vintages").fetchone() == (4,)
-        assert con.execute("select count(*) from raw.customs_flows").fetchone() == (300_000,)
+        assert con.execute("select count(*) from raw.vintages").fetchone() == (2 * len(SAMPLE_YEARS),)
+        assert con.execute("select count(*) from raw.customs_flows").fetchone() == (
+            sum(sample_scale(year) for year in SAMPLE_YEARS),
+        )
         assert con.execute("select count(*) from marts.territory_totals where year = 2024").fetchone()[0] > 200
     for table in MART_TABLES:
         assert (paths.exports_dir / f"{table.name}.csv").stat().st_size > 0
@@ -58,5 +61,5 @@ def test_second_refresh_without_new_files_changes_nothing(sample_refresh: tuple[
     outcome = run_refresh(paths, sample=True)
     assert outcome.success
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        assert con.execute("select count(*) from raw.vintages").fetchone() == (4,)
+        assert con.execute("select count(*) from raw.vintages").fetchone() == (2 * len(SAMPLE_YEARS),)
     assert _digest(paths.exports_dir) == before

@@ -1,8 +1,9 @@
 """Unattended refresh end to end: annual files, a no-op, then a last publication picked up by the sensor.
 
-Two real refreshes in all: the first (2023 + 2024 annual files) and the one the sensor requests
-when the last-publication files (2024Q2..2025Q2, 2024 revised) settle in the drop zone, run while
-another process holds a read-only connection to the live warehouse.
+Two real refreshes in all (the session fixture `scenario`, in conftest.py): the first (annual
+files 2019–2024) and the one the sensor requests when the last-publication files (2024Q2..2025Q2,
+2024 revised) settle in the drop zone, run while another process holds a read-only connection to
+the live warehouse.
 """
 
 from __future__ import annotations
@@ -12,168 +13,38 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 from dagster import (
     DagsterEventType,
-    DagsterInstance,
-    DagsterRun,
-    DagsterRunStatus,
     RunRequest,
     SkipReason,
     build_run_status_sensor_context,
     build_schedule_context,
-    build_sensor_context,
 )
-from dagster._core.utils import make_new_run_id
 
 from orchestration.dbt_invocation import run_dbt
 from orchestration.definitions import defs
 from orchestration.refresh_record import RefreshRecord, read_record
 from orchestration.resources import paths_of_run
-from orchestration.run_guard import WRITER_TAGS
-from orchestration.runner import RunOutcome, refresh_log_path, run_refresh
-from orchestration.sample.generator import write_annual_zips, write_last_publication
+from orchestration.runner import run_refresh
 from orchestration.schedules import monthly_refresh
-from orchestration.sensors import raw_dir_sensor, record_refresh_success
-from orchestration.settings import ENV_EXPORTS_DIR, ENV_RAW_DIR, ENV_WAREHOUSE, REPO_ROOT, Paths
+from orchestration.sensors import record_refresh_success
+from orchestration.settings import REPO_ROOT
+from tests.integration.conftest import ANNUAL_YEARS, COMEX, Scenario
 
 pytestmark = pytest.mark.integration
 
-COMEX = str(Path(sys.executable).with_name("comex"))
-SCALE = 20_000
 FILE_COLUMNS = (
     "{'flux': 'VARCHAR', 'trimestre': 'INTEGER', 'annee': 'INTEGER', 'dep': 'VARCHAR', 'reg': 'VARCHAR', "
     "'a129': 'VARCHAR', 'cpf4': 'VARCHAR', 'pays': 'VARCHAR', 'valeur': 'BIGINT', 'masse': 'BIGINT'}"
 )
-
-READER = """
-import duckdb, json, sys
-con = duckdb.connect(sys.argv[1], read_only=True)
-query = "select count(*), sum(valeur), (select count(*) from raw.vintages) from raw.customs_flows"
-print(json.dumps(con.execute(query).fetchone()), flush=True)
-sys.stdin.readline()
-print(json.dumps(con.execute(query).fetchone()), flush=True)
-"""
-
-
-@dataclass
-class Scenario:
-    paths: Paths
-    env: dict[str, str]
-    last_publication: list[Path]
-    noop: subprocess.CompletedProcess[str]
-    noop_seconds: float
-    exports_unchanged_by_noop: bool
-    log_untouched_by_noop: bool
-    sensor_results: dict[str, RunRequest | SkipReason]
-    request: RunRequest
-    outcome: RunOutcome
-    sensor_run_seconds: float
-    reader_before: list
-    reader_after: list
-    instance: DagsterInstance
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def _evaluate(instance: DagsterInstance, cursor: str | None) -> tuple[RunRequest | SkipReason, str | None]:
-    context = build_sensor_context(instance=instance, cursor=cursor, sensor_name=raw_dir_sensor.name)
-    result = raw_dir_sensor(context)
-    return result, context.cursor
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    root = tmp_path_factory.mktemp("unattended")
-    paths = Paths(raw_dir=root / "raw", warehouse=root / "warehouse" / "comex.duckdb", exports_dir=root / "exports")
-    env = {
-        ENV_RAW_DIR: str(paths.raw_dir),
-        ENV_WAREHOUSE: str(paths.warehouse),
-        ENV_EXPORTS_DIR: str(paths.exports_dir),
-    }
-    write_annual_zips(paths.raw_dir, [2023, 2024], scale=SCALE)
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        first = run_refresh(paths)
-        assert first.success, f"{first.failed_step}: {first.error_message}"
-
-        exports_before = _digest(paths.exports_dir)
-        log_mtime = refresh_log_path(paths).stat().st_mtime_ns
-        started = time.perf_counter()
-        noop = subprocess.run(
-            [COMEX, "refresh"], capture_output=True, text=True, env={**os.environ, **env}, timeout=300, check=False
-        )
-        noop_seconds = time.perf_counter() - started
-        exports_unchanged_by_noop = _digest(paths.exports_dir) == exports_before
-        log_untouched_by_noop = refresh_log_path(paths).stat().st_mtime_ns == log_mtime
-
-        (root / "dagster_home").mkdir()
-        instance = DagsterInstance.local_temp(tempdir=str(root / "dagster_home"))
-        results: dict[str, RunRequest | SkipReason] = {}
-        results["first sight"], cursor = _evaluate(instance, None)
-        results["settled, all ingested"], cursor = _evaluate(instance, cursor)
-        results["nothing changed"], cursor = _evaluate(instance, cursor)
-
-        last_publication = write_last_publication(paths.raw_dir, (2025, 2), scale=SCALE, revision=0.1)
-        results["new files"], cursor = _evaluate(instance, cursor)
-        os.utime(last_publication[1], ns=(time.time_ns(), time.time_ns()))  # still being copied
-        results["still changing"], cursor = _evaluate(instance, cursor)
-        busy = DagsterRun(
-            job_name="refresh", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED, tags=WRITER_TAGS
-        )
-        instance.add_run(busy)
-        results["another run writing"], cursor = _evaluate(instance, cursor)
-        results["schedule while busy"] = monthly_refresh(build_schedule_context(instance=instance))
-        instance.delete_run(busy.run_id)
-        request, cursor = _evaluate(instance, cursor)
-        assert isinstance(request, RunRequest), request
-
-        reader = subprocess.Popen(
-            [sys.executable, "-c", READER, str(paths.warehouse)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert reader.stdout is not None and reader.stdin is not None
-        reader_before = json.loads(reader.stdout.readline())
-        started = time.perf_counter()
-        outcome = run_refresh(
-            paths_of_run(request.run_config),
-            instance=instance,
-            job_name=request.job_name or raw_dir_sensor.job_name,
-            tags=request.tags,
-        )
-        sensor_run_seconds = time.perf_counter() - started
-        reader_after = json.loads(reader.communicate("go\n", timeout=60)[0])
-        results["after the run"], cursor = _evaluate(instance, cursor)
-        results["after the run, again"], cursor = _evaluate(instance, cursor)
-
-    print(f"\nno-op refresh: {noop_seconds:.2f} s; sensor-triggered refresh: {sensor_run_seconds:.1f} s")
-    return Scenario(
-        paths=paths,
-        env=env,
-        last_publication=last_publication,
-        noop=noop,
-        noop_seconds=noop_seconds,
-        exports_unchanged_by_noop=exports_unchanged_by_noop,
-        log_untouched_by_noop=log_untouched_by_noop,
-        sensor_results=results,
-        request=request,
-        outcome=outcome,
-        sensor_run_seconds=sensor_run_seconds,
-        reader_before=reader_before,
-        reader_after=reader_after,
-        instance=instance,
-    )
+#: Vintages after the first refresh (one per annual file), then after the last publication (one per flow).
+ANNUAL_VINTAGES = 2 * len(ANNUAL_YEARS)
+ALL_VINTAGES = ANNUAL_VINTAGES + 2
+FIRST_YEAR = ANNUAL_YEARS[0]
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple]:
@@ -208,7 +79,7 @@ def test_sensor_debounces_skips_while_busy_and_requests_one_refresh(scenario: Sc
 def test_sensor_run_supersedes_revised_quarters_and_marks_2025_partial(scenario: Scenario) -> None:
     assert scenario.outcome.success, f"{scenario.outcome.failed_step}: {scenario.outcome.error_message}"
     warehouse = scenario.paths.warehouse
-    assert _query(warehouse, "select count(*) from raw.vintages") == [(6,)]
+    assert _query(warehouse, "select count(*) from raw.vintages") == [(ALL_VINTAGES,)]
     for path, flow in zip(scenario.last_publication, ("export", "import"), strict=True):
         expected = _query(
             warehouse,
@@ -233,7 +104,7 @@ def test_sensor_run_supersedes_revised_quarters_and_marks_2025_partial(scenario:
     )
     assert coverage == [
         (year, flow, quarters, quarters == 4)
-        for year, quarters in ((2023, 4), (2024, 4), (2025, 2))
+        for year, quarters in [*((y, 4) for y in ANNUAL_YEARS), (2025, 2)]
         for flow in ("export", "import")
     ]
 
@@ -244,17 +115,18 @@ def test_exports_say_which_quarters_a_year_covers(scenario: Scenario) -> None:
         rows = [r for r in csv.DictReader(fh) if r["year"] == "2025"]
     assert rows and {(r["quarters_covered"], r["is_complete_year"]) for r in rows} == {("2", "false")}
     manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["periods_covered"]["export"] == {"2023": [1, 2, 3, 4], "2024": [1, 2, 3, 4], "2025": [1, 2]}
+    full_years = {str(year): [1, 2, 3, 4] for year in ANNUAL_YEARS}
+    assert manifest["periods_covered"]["export"] == {**full_years, "2025": [1, 2]}
 
 
 def test_a_reader_keeps_its_snapshot_while_the_refresh_swaps_the_warehouse(scenario: Scenario) -> None:
     assert scenario.reader_before == scenario.reader_after  # same snapshot, undisturbed
-    assert scenario.reader_before[2] == 4
+    assert scenario.reader_before[2] == ANNUAL_VINTAGES
     rows, _total, vintages = _query(
         scenario.paths.warehouse,
         "select count(*), sum(valeur), (select count(*) from raw.vintages) from raw.customs_flows",
     )[0]
-    assert vintages == 6 and rows > scenario.reader_before[0]
+    assert vintages == ALL_VINTAGES and rows > scenario.reader_before[0]
 
 
 def test_outcome_is_recorded_and_status_lists_coverage_and_revisions(scenario: Scenario) -> None:
@@ -289,8 +161,8 @@ def test_outcome_is_recorded_and_status_lists_coverage_and_revisions(scenario: S
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "export: 2023Q1–2025Q2 (2025 partial: Q1–Q2)" in out
-    assert "import: 2023Q1–2025Q2 (2025 partial: Q1–Q2)" in out
+    assert f"export: {FIRST_YEAR}Q1–2025Q2 (2025 partial: Q1–Q2)" in out
+    assert f"import: {FIRST_YEAR}Q1–2025Q2 (2025 partial: Q1–Q2)" in out
     assert "REGIONAL_CPF4PAYSE.txt" in out and "Regional-2023-export.zip" in out
     assert (
         "success" in out
@@ -414,7 +286,7 @@ def test_incremental_marts_rebuild_only_the_changed_years_and_equal_a_full_rebui
     scenario: Scenario, tmp_path: Path
 ) -> None:
     """The last publication revised 2024Q2–Q4 and added 2025Q1–Q2: the fact and the stacked fact rebuilt those
-    5 quarters only, the yearly marts 2024 and 2025 only (2023 kept); every year of the marts carries its
+    5 quarters only, the yearly marts 2024 and 2025 only (2019–2023 kept); every year of the marts carries its
     current signature; and a --full-refresh of the marts gives the same rows."""
     warehouse = scenario.paths.warehouse
     last_build = "select max(built_at) from marts.fct_territory_flows"

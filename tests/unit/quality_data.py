@@ -100,7 +100,8 @@ create table marts.territory_quarterly_totals as
     )
     select q.year, q.quarter, q.level, q.territory_code, q.territory_code as territory_label, q.flow, q.value_eur,
         case when q.level = 'departement' then q.value_eur / r.value_eur end as share_of_region,
-        q.value_eur / f.value_eur as share_of_france
+        q.value_eur / f.value_eur as share_of_france,
+        null::double as growth_yoy  -- one year: no quarter of the year before
     from q join marts.dim_territory as d using (level, territory_code)
     left join q as r on r.level = 'region' and r.territory_code = d.parent_region_code and r.year = q.year
         and r.quarter = q.quarter and r.flow = q.flow
@@ -164,6 +165,37 @@ create table marts.flow_links as
             order by product_code = 'AUTRES' or country_code = 'AUTRES', value_eur desc, product_code, country_code
         ) <= $highlight_n as is_highlighted
     from cells;
+create table marts.territory_trends as  -- one year: nothing earlier to compare with
+    select year, level, territory_code, territory_label, flow, quarters_covered, value_eur,
+        null::bigint as prior_year_value_eur, null::double as growth_1y,
+        null::bigint as value_eur_5y_earlier, null::double as cagr_5y
+    from marts.territory_totals;
+create table marts.territory_exposure as  -- BE, DE, IT, ES: every partner is in the EU-27
+    with partners as (
+        select year, level, territory_code, flow, sum(value_eur)::bigint as value_eur,
+            count(*)::integer as partner_count, sum(share_of_flow * share_of_flow) as partner_hhi,
+            max(case when rank = 1 then country_code end) as top_partner_code,
+            max(case when rank = 1 then country_label end) as top_partner_label,
+            sum(case when rank = 1 then share_of_flow else 0 end) as top_partner_share,
+            sum(case when rank <= 3 then share_of_flow else 0 end) as top3_partners_share,
+            sum(share_of_flow) as eu27_share, 0.0::double as extra_eu27_share,
+            0.0::double as us_share, 0.0::double as cn_share
+        from marts.partner_ranking group by all
+    ),
+    products as (
+        select year, level, territory_code, flow, count(*)::integer as product_count,
+            sum(share_of_flow * share_of_flow) as product_hhi
+        from marts.product_activity group by all
+    )
+    select partners.*, products.product_count, products.product_hhi, partners.territory_code as territory_label
+    from partners join products using (year, level, territory_code, flow);
+create table marts.product_specialisation as  -- no mass and no US trade in this fact
+    select a.year, a.level, a.territory_code, a.flow, a.product_code, a.product_label, a.value_eur,
+        a.share_of_flow, f.share_of_flow as france_share_of_flow, a.share_of_flow / f.share_of_flow as rca,
+        0::bigint as us_value_eur, 0::bigint as mass_kg, null::double as unit_value_eur_per_kg
+    from marts.product_activity as a
+    join marts.product_activity as f on f.level = 'france' and f.year = a.year and f.flow = a.flow
+        and f.product_code = a.product_code;
 """
 
 

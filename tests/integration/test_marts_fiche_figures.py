@@ -47,7 +47,9 @@ def _read_zip(path: Path) -> pd.DataFrame:
         members = [name for name in archive.namelist() if name.lower().endswith(".txt")]
         assert len(members) == 1, f"{path.name}: expected one .txt member, found {members}"
         with archive.open(members[0]) as handle:
-            frame = pd.read_csv(handle, sep=";", header=None, dtype=str, names=COLUMNS, encoding="utf-8")
+            frame = pd.read_csv(
+                handle, sep=";", header=None, dtype=str, names=COLUMNS, encoding="utf-8", keep_default_na=False
+            )
     return frame
 
 

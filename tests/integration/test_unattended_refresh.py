@@ -279,7 +279,13 @@ def test_incremental_fact_and_stacked_flows_equal_a_rebuild_from_the_raw_rows(sc
     assert _query(scenario.paths.warehouse, stacked) == rows
 
 
-INCREMENTAL_MARTS = ("territory_quarterly_totals", "partner_ranking", "product_activity", "flow_links")
+INCREMENTAL_MARTS = (
+    "territory_quarterly_totals",
+    "partner_ranking",
+    "product_activity",
+    "flow_links",
+    "product_specialisation",
+)
 
 
 def test_incremental_marts_rebuild_only_the_changed_years_and_equal_a_full_rebuild(

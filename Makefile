@@ -32,8 +32,9 @@ setup: $(STAMP) ## Create .venv/ and install the locked dependencies
 run: setup ## Refresh the warehouse and exports from the bundled sample
 	$(BIN)/comex refresh --sample
 
+# Two workers (pytest-xdist), one test module each at a time (its fixtures stay in one worker).
 test: setup browser ## Run the whole test suite (pytest drives dbt build and the Dagster job)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 browser: ## Install headless Chromium for the fiche browser tests (Debian package, no browser download)
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }

@@ -49,8 +49,30 @@ ExportsDirOption = Annotated[
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show the full error (traceback) on failure.")]
 
 
+def _print_version(value: bool) -> None:
+    """`comex --version`: the package, the export contract and the engines' versions."""
+    if not value:
+        return
+    from importlib.metadata import version
+
+    import yaml
+
+    contract = yaml.safe_load((Path(__file__).parent / "exports" / "contract_v1.yml").read_text(encoding="utf-8"))
+    typer.echo(
+        f"comex-territoires {version('comex-territoires')} (export contract {contract['version']}; "
+        f"dbt-core {version('dbt-core')}, dbt-duckdb {version('dbt-duckdb')}, duckdb {version('duckdb')}, "
+        f"dagster {version('dagster')})"
+    )
+    raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Show the versions and exit."),
+    ] = False,
+) -> None:
     """French customs (DGDDI) départemental trade data → DuckDB marts → publisher exports."""
 
 
@@ -132,6 +154,20 @@ def _run_refresh_job(paths: Paths, sample: bool, verbose: bool, *, accept_revisi
     console.print(
         f"[green]done[/green] in {outcome.seconds:.1f} s — warehouse {paths.warehouse}, exports in {paths.exports_dir}"
     )
+    _print_next_steps(paths)
+
+
+def _print_next_steps(paths: Paths) -> None:
+    """What to open after a refresh: the fiches, the run's status, the Dagster UI."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(
+        "next: [bold]comex fiche --all[/bold] (one page per territory and an overview, in fiches/) · "
+        "[bold]comex status[/bold] (what the warehouse holds, the last run) · "
+        "[bold]make dagster[/bold] (the Dagster UI on http://localhost:3000)"
+        + (f" · exports: {paths.exports_dir}/DICTIONARY.md" if (paths.exports_dir / "DICTIONARY.md").exists() else ""),
+        soft_wrap=True,
+    )
 
 
 def _exit_without_teardown(code: int) -> NoReturn:
@@ -171,6 +207,7 @@ def _nothing_new(paths: Paths, verbose: bool) -> bool:
         Console(stderr=True, highlight=False).print(
             f"[green]nothing new[/green]: {verdict.reason} — warehouse {paths.warehouse} (--force rebuilds anyway)"
         )
+        _print_next_steps(paths)
     return verdict.up_to_date
 
 
@@ -322,6 +359,8 @@ def fiche(
     from orchestration.fiches.data import ExportsMissingError
     from orchestration.fiches.render import DEFAULT_FICHES_DIR
 
+    if all_territories and territory:
+        _fail(f"--territory {territory} and --all exclude each other: give one of them", None, verbose)
     paths = Paths.resolve(exports_dir=exports_dir)
     out_dir = out.expanduser().resolve() if out else DEFAULT_FICHES_DIR
     try:

@@ -35,6 +35,22 @@ def test_help_reads_well() -> None:
         assert option in refresh_help
 
 
+def test_version_names_the_package_the_contract_and_the_engines() -> None:
+    result = _comex("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("comex-territoires 0.1.0 (export contract 1.1.0; dbt-core 1.11.")
+    assert "duckdb" in result.stdout and "dagster" in result.stdout
+
+
+def test_fiche_territory_and_all_together_is_one_clear_error(tmp_path: Path) -> None:
+    result = _comex("fiche", "--all", "--territory", "88", "--exports-dir", str(tmp_path / "exports"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: --territory 88 and --all exclude each other: give one of them"
+    ]
+    assert not (tmp_path / "exports").exists()
+
+
 def test_failure_is_one_clear_line_and_leaves_the_warehouse(
     sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
 ) -> None:

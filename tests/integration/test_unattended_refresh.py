@@ -55,6 +55,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 def test_noop_refresh_says_nothing_new_quickly_and_changes_nothing(scenario: Scenario) -> None:
     assert scenario.noop.returncode == 0, scenario.noop.stderr
     assert "nothing new" in scenario.noop.stderr
+    assert "next: comex fiche --all" in scenario.noop.stderr and "comex status" in scenario.noop.stderr
     assert scenario.exports_unchanged_by_noop
     assert scenario.log_untouched_by_noop, "the fast path must not run the job"
     assert scenario.noop_seconds < 15  # typically ~1 s; generous for a busy 2-core machine

@@ -121,6 +121,7 @@ def refresh(
         from orchestration.sample.bundle import ensure_bundled_sample
 
         ensure_bundled_sample()  # generated once (make setup does it), deterministic
+    _check_refresh_inputs(paths, verbose)
     if not force and _nothing_new(paths, verbose):
         return
     from orchestration.quality import worker
@@ -190,6 +191,17 @@ def _exit_without_teardown(code: int) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _check_refresh_inputs(paths: Paths, verbose: bool) -> None:
+    """A bad COMEX_* setting or an unreadable raw folder: one line, before anything starts."""
+    from orchestration.errors import ComexError
+    from orchestration.preflight import check_refresh_inputs
+
+    try:
+        check_refresh_inputs(paths)
+    except ComexError as exc:
+        _fail(str(exc), None, verbose)
 
 
 def _nothing_new(paths: Paths, verbose: bool) -> bool:

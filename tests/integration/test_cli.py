@@ -13,7 +13,7 @@ import pytest
 
 from orchestration import warehouse
 from orchestration.runner import RunOutcome
-from orchestration.settings import Paths
+from orchestration.settings import REPO_ROOT, Paths
 
 pytestmark = pytest.mark.integration
 
@@ -49,6 +49,29 @@ def test_fiche_territory_and_all_together_is_one_clear_error(tmp_path: Path) -> 
         "error: --territory 88 and --all exclude each other: give one of them"
     ]
     assert not (tmp_path / "exports").exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [
+        (
+            "COMEX_DUCKDB_MEMORY_LIMIT",
+            "garbage",
+            "error: COMEX_DUCKDB_MEMORY_LIMIT='garbage' is not a memory size: give a number and a unit (1GB, 512MB)",
+        ),
+        ("COMEX_RAW_DIR", "README.md", "error: raw folder {value} is a file, not a folder: give the folder holding"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_before_anything_starts(
+    variable: str, value: str, error: str, tmp_path: Path
+) -> None:
+    value = str(REPO_ROOT / value) if variable == "COMEX_RAW_DIR" else value
+    env = {"COMEX_WAREHOUSE": str(tmp_path / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(tmp_path / "e")}
+    result = _comex("refresh", env={**env, variable: value})
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(error.format(value=value))
+    assert "Traceback" not in result.stderr and not (tmp_path / "w").exists()
 
 
 def test_failure_is_one_clear_line_and_leaves_the_warehouse(

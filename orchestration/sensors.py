@@ -70,6 +70,8 @@ def _cursor(seen: Snapshot, handled: Snapshot | None) -> str:
 )
 def raw_dir_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
     paths = Paths.resolve()
+    if not paths.raw_dir.is_dir():  # not created yet (or unmounted): nothing to watch, nothing to say
+        return SkipReason(f"no raw folder at {paths.raw_dir}: nothing to watch")
     current = snapshot(paths)
     seen, handled = _load_cursor(context.cursor)
     if current == handled:

@@ -63,7 +63,9 @@ class Source:
 class LinkSource:
     """A file whose url changes every publication: the link of `page` that `link` matches.
 
-    `file` and `kind`, when not set, follow the matched link's file name.
+    `file` and `kind`, when not set, follow the matched link's file name. With `every`, each
+    link the pattern matches is a file of its own, named by its link (e.g. every annual file,
+    `Regional-\\d{4}-(export|import)`: a new year is found without editing the sources file).
     """
 
     name: str
@@ -72,6 +74,7 @@ class LinkSource:
     file: str | None = None
     kind: Kind | None = None
     description: str = ""
+    every: bool = False
 
     @property
     def is_placeholder(self) -> bool:
@@ -159,6 +162,11 @@ def _link_source(where: str, entry: dict) -> LinkSource:
     except re.error as exc:
         raise ComexError(f"{where}: link '{entry['link']}' is not a valid regular expression: {exc}") from None
     file_name = _file_name(where, entry["file"]) if entry.get("file") else None
+    every = entry.get("every", False)
+    if not isinstance(every, bool):
+        raise ComexError(f"{where}: every must be true or false, not {every!r}")
+    if every and file_name:
+        raise ComexError(f"{where}: with every = true each matched link names its own file: remove file")
     kind_name = entry.get("kind", kind_for(file_name) if file_name else None)
     return LinkSource(
         name=str(entry["name"]),
@@ -167,6 +175,7 @@ def _link_source(where: str, entry: dict) -> LinkSource:
         file=file_name,
         kind=_kind(where, kind_name) if kind_name is not None else None,
         description=str(entry.get("description", "")),
+        every=every,
     )
 
 

@@ -56,21 +56,26 @@ def file_name_from_url(url: str) -> str | None:
     return None if not name or name.lower().endswith(_SCRIPT_SUFFIXES) else name
 
 
-def resolve(source: LinkSource, page: Page) -> Source:
-    """The download `source` stands for today: the one link of `page` its pattern matches."""
+def resolve(source: LinkSource, page: Page) -> list[Source]:
+    """The downloads `source` stands for today: the one link of `page` its pattern matches, or
+    with `every`, each of them (a file per link, named by its link)."""
     links = page_links(page)
     matches = [url for url in links if source.link.search(url)]
     pattern = source.link.pattern
     if not matches:
         reason = f"no link on the page matches '{pattern}' (links on the page: {len(links)})"
         raise FetchError(source.name, source.page, reason, retryable=False)
-    if len(matches) > 1:
+    if len(matches) > 1 and not source.every:
         reason = f"{len(matches)} different links match '{pattern}': {', '.join(matches)}"
         raise FetchError(source.name, source.page, reason, retryable=False)
-    url = matches[0]
-    file_name = source.file or file_name_from_url(url)
-    if not file_name or not is_plain_file_name(file_name):
-        reason = f"cannot tell a file name from the matched link {url}: set file for this source"
-        raise FetchError(source.name, source.page, reason, retryable=False)
-    kind = source.kind or kind_for(file_name)
-    return Source(source.name, url, file_name, kind, source.description, page=source.page)
+    resolved = []
+    for url in matches:
+        file_name = source.file or file_name_from_url(url)
+        if not file_name or not is_plain_file_name(file_name):
+            fix = "make the pattern match file links only" if source.every else "set file for this source"
+            reason = f"cannot tell a file name from the matched link {url}: {fix}"
+            raise FetchError(source.name, source.page, reason, retryable=False)
+        name = f"{source.name}/{file_name}" if source.every else source.name
+        kind = source.kind or kind_for(file_name)
+        resolved.append(Source(name, url, file_name, kind, source.description, page=source.page))
+    return resolved

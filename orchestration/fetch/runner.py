@@ -101,7 +101,7 @@ def _resolve_links(
         if source.page not in pages:
             users = [s.name for s in config.sources if isinstance(s, LinkSource) and s.page == source.page]
             pages[source.page] = _read_page(source.page, users, config.settings, reporter, sleep)
-        resolved.append(links.resolve(source, pages[source.page]))
+        resolved.extend(links.resolve(source, pages[source.page]))
     if duplicates := duplicate_files(s.file for s in resolved):
         raise ComexError(f"{config.path.name}: several sources resolve to the same file: {', '.join(duplicates)}")
     return tuple(resolved)

@@ -100,7 +100,7 @@ def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def _evaluate(instance: DagsterInstance, cursor: str | None) -> tuple[RunRequest | SkipReason, str | None]:
+def evaluate_sensor(instance: DagsterInstance, cursor: str | None) -> tuple[RunRequest | SkipReason, str | None]:
     context = build_sensor_context(instance=instance, cursor=cursor, sensor_name=raw_dir_sensor.name)
     result = raw_dir_sensor(context)
     return result, context.cursor
@@ -139,22 +139,22 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         (root / "dagster_home").mkdir()
         instance = DagsterInstance.local_temp(tempdir=str(root / "dagster_home"))
         results: dict[str, RunRequest | SkipReason] = {}
-        results["first sight"], cursor = _evaluate(instance, None)
-        results["settled, all ingested"], cursor = _evaluate(instance, cursor)
-        results["nothing changed"], cursor = _evaluate(instance, cursor)
+        results["first sight"], cursor = evaluate_sensor(instance, None)
+        results["settled, all ingested"], cursor = evaluate_sensor(instance, cursor)
+        results["nothing changed"], cursor = evaluate_sensor(instance, cursor)
 
         last_publication = write_last_publication(paths.raw_dir, (2025, 2), scale=SCALE, revision=0.1)
-        results["new files"], cursor = _evaluate(instance, cursor)
+        results["new files"], cursor = evaluate_sensor(instance, cursor)
         os.utime(last_publication[1], ns=(time.time_ns(), time.time_ns()))  # still being copied
-        results["still changing"], cursor = _evaluate(instance, cursor)
+        results["still changing"], cursor = evaluate_sensor(instance, cursor)
         busy = DagsterRun(
             job_name="refresh", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED, tags=WRITER_TAGS
         )
         instance.add_run(busy)
-        results["another run writing"], cursor = _evaluate(instance, cursor)
+        results["another run writing"], cursor = evaluate_sensor(instance, cursor)
         results["schedule while busy"] = monthly_refresh(build_schedule_context(instance=instance))
         instance.delete_run(busy.run_id)
-        request, cursor = _evaluate(instance, cursor)
+        request, cursor = evaluate_sensor(instance, cursor)
         assert isinstance(request, RunRequest), request
 
         reader = subprocess.Popen(
@@ -174,8 +174,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         )
         sensor_run_seconds = time.perf_counter() - started
         reader_after = json.loads(reader.communicate("go\n", timeout=60)[0])
-        results["after the run"], cursor = _evaluate(instance, cursor)
-        results["after the run, again"], cursor = _evaluate(instance, cursor)
+        results["after the run"], cursor = evaluate_sensor(instance, cursor)
+        results["after the run, again"], cursor = evaluate_sensor(instance, cursor)
 
     print(f"\nno-op refresh: {noop_seconds:.2f} s; sensor-triggered refresh: {sensor_run_seconds:.1f} s")
     return Scenario(

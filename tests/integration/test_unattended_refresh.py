@@ -32,8 +32,8 @@ from orchestration.resources import paths_of_run
 from orchestration.runner import run_refresh
 from orchestration.schedules import monthly_refresh
 from orchestration.sensors import record_refresh_success
-from orchestration.settings import REPO_ROOT
-from tests.integration.conftest import ANNUAL_YEARS, COMEX, Scenario
+from orchestration.settings import ENV_RAW_DIR, REPO_ROOT
+from tests.integration.conftest import ANNUAL_YEARS, COMEX, Scenario, evaluate_sensor
 
 pytestmark = pytest.mark.integration
 
@@ -75,6 +75,17 @@ def test_sensor_debounces_skips_while_busy_and_requests_one_refresh(scenario: Sc
     assert scenario.request.tags["comex/new_files"] == "REGIONAL_CPF4PAYSE.txt, REGIONAL_CPF4PAYSI.txt"
     assert scenario.request.tags["comex/writer"] == "warehouse"
     assert paths_of_run(scenario.request.run_config) == scenario.paths
+
+
+def test_sensor_stays_quiet_about_a_raw_folder_that_does_not_exist(
+    scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_RAW_DIR, str(tmp_path / "not-mounted"))
+    for cursor in (None, '{"handled": {}, "seen": {}}'):
+        result, new_cursor = evaluate_sensor(scenario.instance, cursor)
+        assert isinstance(result, SkipReason)
+        assert result.skip_message == f"no raw folder at {tmp_path / 'not-mounted'}: nothing to watch"
+        assert new_cursor == cursor  # nothing recorded: files appearing later are seen as new
 
 
 def test_sensor_run_supersedes_revised_quarters_and_marks_2025_partial(scenario: Scenario) -> None:

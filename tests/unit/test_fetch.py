@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
@@ -177,15 +178,16 @@ def test_the_project_sources_file_finds_each_dgddi_file_under_a_name_the_ingesti
             ]
         ),
     )
-    found = {n: resolve(s, page).file for n, s in by_name.items() if isinstance(s, LinkSource)}
-    assert {name: (file, hint(file).packaging, hint(file).flux) for name, file in found.items() if file} == {
-        "dgddi-annual-2023-export": ("Regional-2023-export.zip", Packaging.ANNUAL, "E"),
-        "dgddi-annual-2023-import": ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
-        "dgddi-annual-2024-export": ("Regional-2024-export.zip", Packaging.ANNUAL, "E"),
-        "dgddi-annual-2024-import": ("Regional-2024-import.zip", Packaging.ANNUAL, "I"),
+    found = [found for s in by_name.values() if isinstance(s, LinkSource) for found in resolve(s, page)]
+    assert {f.name: (f.file, hint(f.file).packaging, hint(f.file).flux) for f in found} == {
+        "dgddi-annual/Regional-2023-export.zip": ("Regional-2023-export.zip", Packaging.ANNUAL, "E"),
+        "dgddi-annual/Regional-2023-import.zip": ("Regional-2023-import.zip", Packaging.ANNUAL, "I"),
+        "dgddi-annual/Regional-2024-export.zip": ("Regional-2024-export.zip", Packaging.ANNUAL, "E"),
+        "dgddi-annual/Regional-2024-import.zip": ("Regional-2024-import.zip", Packaging.ANNUAL, "I"),
         "dgddi-last-publication-export": ("REGIONAL_CPF4PAYSE.zip", Packaging.LAST_PUBLICATION, "E"),
         "dgddi-last-publication-import": ("REGIONAL_CPF4PAYSI.txt", Packaging.LAST_PUBLICATION, "I"),
     }
+    assert not [s.name for s in by_name.values() if re.search(r"\d{4}", s.name)]  # no year written in the file
 
 
 def test_placeholder_urls_are_refused(tmp_path: Path) -> None:

@@ -115,6 +115,42 @@ def test_without_file_the_name_and_kind_follow_the_matched_link(
             fetch_all(config(link_source("last", r"REGIONAL_CPF4PAYSE\.(zip|txt)", server)), tmp_path)
 
 
+def test_every_annual_file_on_the_page_is_found_by_pattern_a_new_year_included(server: Server, tmp_path: Path) -> None:
+    """`every = true`: each link the pattern matches is a file, named by its link; in January the
+    page lists one more year and the same sources file fetches it."""
+    raw = tmp_path / "raw"
+    names = [f"Regional-{year}-{flow}" for year in (2023, 2024) for flow in ("export", "import")]
+    annual = {f"{name}.zip": zip_bytes(f"{name}/R.txt", name) for name in names}
+    for name, body in annual.items():
+        server.routes[f"/files/{name}"] = send(body, content_type="application/zip")
+    links = [f"/files/{name}" for name in annual] + ["/files/REGIONAL_CPF4PAYSE.zip", "/docs/Regional-notice.pdf"]
+    server.routes[PAGE_PATH] = send(html(*links), content_type="text/html")
+    cfg = config(link_source("dgddi-annual", r"Regional-\d{4}-(export|import)\.zip", server, every=True, kind=Kind.ZIP))
+
+    report = fetch_all(cfg, raw)
+    assert sorted(report.changed) == sorted(annual)
+    assert state(raw) == {**annual, FETCH_LOG_NAME: (raw / FETCH_LOG_NAME).read_bytes()}
+    assert {e["source"] for e in log_lines(raw)} == {f"dgddi-annual/{name}" for name in annual}
+
+    annual["Regional-2025-export.zip"] = zip_bytes("Regional-2025-export/R.txt", "2025 export")
+    server.routes["/files/Regional-2025-export.zip"] = send(annual["Regional-2025-export.zip"])
+    server.routes[PAGE_PATH] = send(html(*links, "/files/Regional-2025-export.zip"), content_type="text/html")
+    second = fetch_all(cfg, raw)
+    assert second.changed == ["Regional-2025-export.zip"]
+    assert (raw / "Regional-2025-export.zip").read_bytes() == annual["Regional-2025-export.zip"]
+
+
+def test_every_with_a_fixed_file_name_is_refused(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "annual"\npage = "https://example.org/p"\nlink = \'Regional-\\d{4}\'\n'
+        'every = true\nfile = "Regional-2024-export.zip"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ComexError, match=r"with every = true each matched link names its own file: remove file"):
+        load_sources(sources)
+
+
 def test_no_matching_link_is_one_line_naming_source_page_and_pattern(server: Server, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     server.routes["/good.zip"] = send(ZIP_BODY, content_type="application/zip")

@@ -258,8 +258,9 @@ def export(
 ) -> None:
     """Re-export the contract tables from the existing warehouse (read-only), without a refresh.
 
-    Writes aside and swaps the whole set in atomically, with its manifest and data dictionary;
-    a filtered export is partial and its manifest says so. The ANCT Territoires d'industrie list
+    Writes aside and swaps the whole set in atomically, with its manifest and data dictionary.
+    A filtered export is partial: it goes to <exports-dir>/partial/<level>-<code>-<year>/, never
+    over the published set, and its manifest says so. The ANCT Territoires d'industrie list
     is read from the raw folder (liste-ti-com*.csv) when present.
     """
     from rich.console import Console
@@ -267,13 +268,16 @@ def export(
     from orchestration.errors import ComexError
     from orchestration.exports.dialects import dialect as csv_dialect_named
     from orchestration.exports.exporter import ExportOptions, reexport
-    from orchestration.exports.writer import LEVELS, ExportFilters
+    from orchestration.exports.writer import LEVELS, PARTIAL_DIR, ExportFilters
 
     if level is not None and level not in LEVELS:
         _fail(f"--level must be one of {', '.join(LEVELS)} (got {level!r})", None, verbose)
     paths = Paths.resolve(raw_dir, warehouse, exports_dir)
+    filters = ExportFilters(year, level, territory)
+    if filters.active:  # a partial export never replaces the published set: a folder of its own
+        paths = Paths(paths.raw_dir, paths.warehouse, paths.exports_dir / PARTIAL_DIR / filters.folder_name())
     try:
-        options = ExportOptions(ExportFilters(year, level, territory), csv_dialect_named(csv_dialect), packs)
+        options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs)
         export_set, published = reexport(paths, options)
     except (ComexError, ValueError) as exc:
         _fail(f"export failed: {exc}", traceback.format_exc(), verbose)
@@ -282,7 +286,10 @@ def export(
     console = Console(stderr=True, highlight=False)
     rows = ", ".join(f"{f.table} {f.rows:,}" for f in export_set.files if f.format == "csv")
     state = "unchanged" if published.unchanged else f"{len(published.moved)} file(s) replaced"
-    console.print(f"[green]done[/green] {rows} — {state} in {paths.exports_dir}")
+    where = f"partial export in {paths.exports_dir} (the published set is untouched)" if filters.active else ""
+    console.print(f"[green]done[/green] {rows} — {state} in {paths.exports_dir}", soft_wrap=True)
+    if where:
+        console.print(where, soft_wrap=True, markup=False)
     if not export_set.industry_present:
         console.print(f"[yellow]note:[/yellow] {export_set.manifest['industry_territories']['note']}")
 

@@ -22,6 +22,8 @@ from orchestration.exports.dialects import STANDARD, CsvDialect
 PACKS_DIR = "territories"
 MANIFEST_NAME = "manifest.json"  # kept here: freshness.py imports it from this module
 LEVELS = ("departement", "region", "france")
+#: Where partial exports go, inside the exports folder: one folder each, never the published set.
+PARTIAL_DIR = "partial"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class ExportFilters:
     @property
     def active(self) -> bool:
         return any(v is not None for v in (self.year, self.level, self.territory))
+
+    def folder_name(self) -> str:
+        """The folder of a partial export under <exports>/partial/, e.g. `departement-88-2024`."""
+        return "-".join(str(v) for v in (self.level, self.territory, self.year) if v is not None)
 
     def describe(self) -> dict[str, int | str] | None:
         values = {"year": self.year, "level": self.level, "territory_code": self.territory}

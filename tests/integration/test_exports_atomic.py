@@ -89,16 +89,26 @@ def test_fr_dialect_packs_and_industry_territories(sample_refresh: tuple[Paths, 
     }
 
 
-def test_cli_partial_export_says_so(sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path) -> None:
+def test_cli_partial_export_goes_to_its_own_folder_and_says_so(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    """A partial export never replaces the published set (it once left territory_totals.csv with
+    2 rows, and the fiches built from it lost sections): it goes to exports/partial/<filters>/."""
     exports = tmp_path / "exports"
+    shutil.copytree(sample_refresh[0].exports_dir, exports, ignore=shutil.ignore_patterns(".*"))
+    published = digest(exports)
     args = ["export", "--year", "2024", "--level", "departement", "--territory", "88"]
     args += ["--warehouse", str(sample_refresh[0].warehouse), "--exports-dir", str(exports), "--raw-dir", str(tmp_path)]
     done = subprocess.run(comex(*args), capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
+    after = {name: sha for name, sha in digest(exports).items() if not name.startswith("partial/")}
+    assert after == published  # the published set, byte for byte
+    partial = exports / "partial" / "departement-88-2024"
+    assert str(partial) in " ".join((done.stdout + done.stderr).split())
+    manifest = json.loads((partial / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["partial"] is True
     assert manifest["filters"] == {"year": 2024, "level": "departement", "territory_code": "88"}
-    totals = read_csv(exports / "territory_totals.csv")
+    totals = read_csv(partial / "territory_totals.csv")
     assert sorted(totals.flow) == ["export", "import"] and set(totals.territory_code) == {"88"}
     assert "industry_territories" in done.stdout + done.stderr  # the absent-list note
 

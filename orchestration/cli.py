@@ -98,7 +98,11 @@ def refresh(
     verbose: VerboseOption = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Run the whole job even when no file is new and the dbt project is unchanged."),
+        typer.Option(
+            "--force",
+            help="Run the whole job even when no file is new and the dbt project is unchanged, and publish "
+            "into an exports folder last produced from another warehouse.",
+        ),
     ] = False,
     accept_revisions: Annotated[
         bool,
@@ -121,7 +125,7 @@ def refresh(
         from orchestration.sample.bundle import ensure_bundled_sample
 
         ensure_bundled_sample()  # generated once (make setup does it), deterministic
-    _check_refresh_inputs(paths, verbose)
+    _check_refresh_inputs(paths, verbose, force=force)
     if not force and _nothing_new(paths, verbose):
         return
     from orchestration.quality import worker
@@ -193,13 +197,14 @@ def _exit_without_teardown(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _check_refresh_inputs(paths: Paths, verbose: bool) -> None:
-    """A bad COMEX_* setting or an unreadable raw folder: one line, before anything starts."""
+def _check_refresh_inputs(paths: Paths, verbose: bool, *, force: bool) -> None:
+    """A bad COMEX_* setting, an unreadable raw folder, exports of another warehouse: one line,
+    before anything starts."""
     from orchestration.errors import ComexError
     from orchestration.preflight import check_refresh_inputs
 
     try:
-        check_refresh_inputs(paths)
+        check_refresh_inputs(paths, force=force)
     except ComexError as exc:
         _fail(str(exc), None, verbose)
 
@@ -251,6 +256,9 @@ def export(
     packs: Annotated[
         bool, typer.Option("--packs", help="Also write exports/territories/<level>-<code>/ (CSV rows per territory).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish into an exports folder last produced from another warehouse.")
+    ] = False,
     raw_dir: RawDirOption = None,
     warehouse: WarehouseOption = None,
     exports_dir: ExportsDirOption = None,
@@ -268,6 +276,7 @@ def export(
     from orchestration.errors import ComexError
     from orchestration.exports.dialects import dialect as csv_dialect_named
     from orchestration.exports.exporter import ExportOptions, reexport
+    from orchestration.exports.manifest import produced_elsewhere
     from orchestration.exports.writer import LEVELS, PARTIAL_DIR, ExportFilters
 
     if level is not None and level not in LEVELS:
@@ -276,6 +285,8 @@ def export(
     filters = ExportFilters(year, level, territory)
     if filters.active:  # a partial export never replaces the published set: a folder of its own
         paths = Paths(paths.raw_dir, paths.warehouse, paths.exports_dir / PARTIAL_DIR / filters.folder_name())
+    elif not force and (problem := produced_elsewhere(paths.exports_dir, paths.warehouse)):
+        _fail(problem, None, verbose)
     try:
         options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs)
         export_set, published = reexport(paths, options)

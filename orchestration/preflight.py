@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from orchestration.errors import ComexError
+from orchestration.exports.manifest import produced_elsewhere
 from orchestration.quality.settings import QualitySettings
 from orchestration.settings import Paths
 from orchestration.warehouse import MEMORY_LIMIT_ENV, memory_limit
@@ -38,8 +39,11 @@ def check_raw_dir(raw_dir: Path) -> None:
         raise ComexError(f"raw folder {raw_dir} cannot be read by this user (permission denied)")
 
 
-def check_refresh_inputs(paths: Paths) -> None:
-    """Every setting a refresh reads from the environment, and its raw folder."""
+def check_refresh_inputs(paths: Paths, *, force: bool = False) -> None:
+    """Every setting a refresh reads from the environment, its raw folder, and (unless `force`)
+    that its exports folder was last produced from the same warehouse."""
     check_memory_limit()
     QualitySettings.from_env()  # COMEX_MAX_REJECTED_RATE, COMEX_MAX_NATIONAL_REVISION, COMEX_REVISION_THRESHOLD
     check_raw_dir(paths.raw_dir)
+    if not force and (problem := produced_elsewhere(paths.exports_dir, paths.warehouse)):
+        raise ComexError(problem)

@@ -25,7 +25,9 @@ from orchestration.warehouse import connect_read_only
 def export_tables(context: AssetExecutionContext, comex: ComexResource) -> MaterializeResult:
     out_dir = comex.staging_exports_dir
     with connect_read_only(comex.working_warehouse) as con:
-        export_set = stage_exports(con, out_dir, raw_dir=comex.paths.raw_dir, generated_at=now_iso())
+        export_set = stage_exports(
+            con, out_dir, raw_dir=comex.paths.raw_dir, generated_at=now_iso(), warehouse_path=comex.paths.warehouse
+        )
     for item in export_set.files:
         context.log.info(f"{item.name}: {item.rows:,} rows")
     industry = export_set.manifest["industry_territories"]

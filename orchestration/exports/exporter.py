@@ -56,8 +56,10 @@ def stage_exports(
     generated_at: str,
     options: ExportOptions | None = None,
     notes: list[str] | None = None,
+    warehouse_path: Path | None = None,
 ) -> ExportSet:
-    """Write every contract file, the packs, the dictionary and the manifest into `out_dir`."""
+    """Write every contract file, the packs, the dictionary and the manifest into `out_dir`;
+    the manifest names `warehouse_path`, the live warehouse the set comes from."""
     options = options or ExportOptions()
     out_dir.mkdir(parents=True, exist_ok=True)
     source = industry.register(con, raw_dir)
@@ -83,6 +85,7 @@ def stage_exports(
         documentation=documentation,
         pack_files=packs,
         notes=notes,
+        warehouse=warehouse_path,
     )
     manifest_module.write(content, out_dir)
     return ExportSet(out_dir, files, packs, content)
@@ -102,7 +105,13 @@ def reexport(paths: Paths, options: ExportOptions | None = None) -> tuple[Export
         try:
             with warehouse.connect_read_only(paths.warehouse) as con:
                 export_set = stage_exports(
-                    con, staged, raw_dir=paths.raw_dir, generated_at=now_iso(), options=options, notes=_notes(paths)
+                    con,
+                    staged,
+                    raw_dir=paths.raw_dir,
+                    generated_at=now_iso(),
+                    options=options,
+                    notes=_notes(paths),
+                    warehouse_path=paths.warehouse,
                 )
             return export_set, publication.publish(paths.exports_dir)
         finally:

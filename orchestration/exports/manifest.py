@@ -139,6 +139,7 @@ def build(
     documentation: list[WrittenFile],
     pack_files: list[WrittenFile],
     notes: list[str] | None = None,
+    warehouse: Path | None = None,
 ) -> dict[str, Any]:
     """The manifest of one export set."""
     vintages = source_vintages(con)
@@ -156,6 +157,8 @@ def build(
         "files": [f.record() for f in files],
         "documentation": [{"name": f.name, "sha256": f.sha256} for f in documentation],
     }
+    if warehouse is not None:
+        manifest["warehouse"] = str(warehouse.resolve())
     if pack_files:
         manifest["pack_files"] = [f.record() for f in pack_files]
     if notes:
@@ -183,3 +186,16 @@ def listed_files(manifest: dict[str, Any] | None) -> list[str]:
         return []
     entries = manifest.get("files", []) + manifest.get("documentation", []) + manifest.get("pack_files", [])
     return [entry["name"] for entry in entries]
+
+
+def produced_elsewhere(exports_dir: Path, warehouse: Path) -> str | None:
+    """Why publishing `warehouse`'s exports into `exports_dir` would replace another warehouse's
+    set (e.g. a typo in --warehouse, which creates a fresh, empty one), or None."""
+    previous = read(exports_dir)
+    producer = (previous or {}).get("warehouse")
+    if producer is None or Path(producer) == warehouse.resolve():
+        return None
+    return (
+        f"{exports_dir} holds the exports of another warehouse ({producer}), not of {warehouse.resolve()}: "
+        "check --warehouse / COMEX_WAREHOUSE, or use --force to publish there anyway"
+    )

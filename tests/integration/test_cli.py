@@ -74,6 +74,26 @@ def test_a_bad_setting_is_one_line_naming_it_before_anything_starts(
     assert "Traceback" not in result.stderr and not (tmp_path / "w").exists()
 
 
+def test_a_typo_in_warehouse_does_not_republish_the_shared_exports(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    source = sample_refresh[0]
+    exports = tmp_path / "exports"
+    shutil.copytree(source.exports_dir, exports, ignore=shutil.ignore_patterns(".*"))
+    before = {p.name: p.read_bytes() for p in exports.iterdir()}
+    typo = tmp_path / "wherehouse" / "comex.duckdb"
+    result = _comex(
+        "refresh", "--raw-dir", str(source.raw_dir), "--warehouse", str(typo), "--exports-dir", str(exports)
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line == (
+        f"error: {exports} holds the exports of another warehouse ({source.warehouse.resolve()}), not of {typo}: "
+        "check --warehouse / COMEX_WAREHOUSE, or use --force to publish there anyway"
+    )
+    assert {p.name: p.read_bytes() for p in exports.iterdir()} == before and not typo.parent.exists()
+
+
 def test_failure_is_one_clear_line_and_leaves_the_warehouse(
     sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
 ) -> None:

@@ -49,9 +49,10 @@ def test_files_honour_the_contract(exports: Path) -> None:
         assert {int(y) for y in frame["year"].unique()} == set(SAMPLE_YEARS)
 
 
-def test_manifest_describes_the_set(exports: Path, manifest: dict) -> None:
+def test_manifest_describes_the_set(exports: Path, manifest: dict, sample_refresh: tuple[Paths, RunOutcome]) -> None:
     assert manifest["contract_version"] == "1.1.0" and manifest["partial"] is False and manifest["filters"] is None
     assert manifest["csv_dialect"]["name"] == "standard"
+    assert manifest["warehouse"] == str(sample_refresh[0].warehouse.resolve())
     assert manifest["dbt_vars"] == {"top_n": 10, "highlight_n": 5, "product_level": "a129"}
     assert manifest["periods_covered"]["export"]["2024"] == [1, 2, 3, 4]
     assert all(v["sha256"] and v["periods_used"] for v in manifest["source_vintages"])

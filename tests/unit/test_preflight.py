@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,20 @@ def test_every_gate_variable_is_checked_before_the_run(tmp_path: Path, monkeypat
     with pytest.raises(ComexError, match=r"^COMEX_MAX_NATIONAL_REVISION='plenty' is not a fraction"):
         check_refresh_inputs(paths)
     assert not paths.warehouse.parent.exists()
+
+
+def test_exports_of_another_warehouse_are_not_replaced_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo in --warehouse creates a fresh, empty warehouse: its refresh must not republish the
+    shared exports with whatever the raw folder holds (years would disappear)."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    shared = tmp_path / "shared" / "comex.duckdb"
+    (exports / "manifest.json").write_text(json.dumps({"warehouse": str(shared)}), encoding="utf-8")
+    typo = Paths(raw_dir=tmp_path, warehouse=tmp_path / "sahred" / "comex.duckdb", exports_dir=exports)
+    with pytest.raises(ComexError, match=r"holds the exports of another warehouse \(.*shared/comex\.duckdb\)"):
+        check_refresh_inputs(typo)
+    check_refresh_inputs(typo, force=True)
+    check_refresh_inputs(Paths(raw_dir=tmp_path, warehouse=shared, exports_dir=exports))  # its own: fine
+    check_refresh_inputs(Paths(raw_dir=tmp_path, warehouse=shared, exports_dir=tmp_path / "new"))  # none yet

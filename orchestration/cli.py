@@ -49,6 +49,18 @@ ExportsDirOption = Annotated[
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show the full error (traceback) on failure.")]
 
 
+def _dgddi_code(level: str, code: str) -> str:
+    """`code` as DGDDI writes it; an INSEE code (2A, 971, région 44) is read so, and said."""
+    from rich.console import Console
+
+    from orchestration.territory_codes import to_dgddi
+
+    dgddi = to_dgddi(level, code)
+    if dgddi.note:
+        Console(stderr=True, highlight=False).print(f"[yellow]note:[/yellow] {dgddi.note}", soft_wrap=True)
+    return dgddi.code
+
+
 def _print_version(value: bool) -> None:
     """`comex --version`: the package, the export contract and the engines' versions."""
     if not value:
@@ -282,6 +294,8 @@ def export(
     if level is not None and level not in LEVELS:
         _fail(f"--level must be one of {', '.join(LEVELS)} (got {level!r})", None, verbose)
     paths = Paths.resolve(raw_dir, warehouse, exports_dir)
+    if territory is not None:
+        territory = _dgddi_code(level or "departement", territory)
     filters = ExportFilters(year, level, territory)
     if filters.active:  # a partial export never replaces the published set: a folder of its own
         paths = Paths(paths.raw_dir, paths.warehouse, paths.exports_dir / PARTIAL_DIR / filters.folder_name())
@@ -391,6 +405,8 @@ def fiche(
 
     if all_territories and territory:
         _fail(f"--territory {territory} and --all exclude each other: give one of them", None, verbose)
+    if territory is not None:
+        territory = _dgddi_code(level, territory)
     paths = Paths.resolve(exports_dir=exports_dir)
     out_dir = out.expanduser().resolve() if out else DEFAULT_FICHES_DIR
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orchestration.fiches.data import LEVELS, ExportTables
 from orchestration.fiches.render import FicheOutput, FicheRenderer
+from orchestration.territory_codes import to_dgddi
 
 
 class FicheRequestError(ValueError):
@@ -50,9 +51,7 @@ def build_fiches(
     if all_territories:
         pages, index = renderer.render_all(chosen_year)
         return BuildResult(chosen_year, pages, index, time.perf_counter() - started)
-    code = "FR" if level == "france" else str(territory).strip().upper()
-    if level == "departement" and code.isdigit() and len(code) == 1:
-        code = code.zfill(2)  # `--territory 1` means Ain (01)
+    code = "FR" if level == "france" else to_dgddi(level, str(territory)).code  # 2A → 20, 971 → 9A, 1 → 01
     try:
         target = tables.territory(level, code)
     except KeyError as exc:

@@ -30,6 +30,7 @@ from orchestration.fiches.overview import (
 )
 from orchestration.fiches.readings import evolution_reading, exposure_readings, specialisation_lead, us_reading
 from orchestration.settings import REPO_ROOT
+from orchestration.territory_codes import insee_aliases
 
 DEFAULT_FICHES_DIR = REPO_ROOT / "fiches"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -340,7 +341,7 @@ class FicheRenderer:
             "code": "" if t.level == "france" else t.code,
             "label": t.display_label,
             "href": f"{t.slug}.html",
-            "search": search_key(t.code, t.display_label, LEVEL_LABELS[t.level]),
+            "search": search_key(t.code, *insee_aliases(t.level, t.code), t.display_label, LEVEL_LABELS[t.level]),
             "sort_label": search_key(t.display_label),
             "level": t.level,
             "level_label": LEVEL_LABELS[t.level],

@@ -74,6 +74,17 @@ def test_a_bad_setting_is_one_line_naming_it_before_anything_starts(
     assert "Traceback" not in result.stderr and not (tmp_path / "w").exists()
 
 
+def test_an_insee_code_is_read_as_dgddi_and_said(sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path) -> None:
+    exports = str(sample_refresh[0].exports_dir)
+    result = _comex("fiche", "--territory", "2A", "--exports-dir", exports, "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "note: INSEE département 2A is DGDDI département 20: DGDDI counts Corsica (2A and 2B) as 20" in result.stderr
+    assert (tmp_path / "2024" / "departement-20.html").is_file()
+    region = _comex("fiche", "--level", "region", "--territory", "44", "--exports-dir", exports, "--out", str(tmp_path))
+    assert region.returncode == 0 and "INSEE région 44 is DGDDI région 13" in region.stderr
+    assert (tmp_path / "2024" / "region-13.html").is_file()
+
+
 def test_a_typo_in_warehouse_does_not_republish_the_shared_exports(
     sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
 ) -> None:

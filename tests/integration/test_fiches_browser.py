@@ -161,6 +161,8 @@ def test_index_filters_by_name_and_code(chromium: Path, fiches: tuple[Path, Path
     assert visible("88") == ["departement-88.html"]
     assert "region-13.html" in visible("grand%20est")
     assert visible("cote%20d%20or") == ["departement-21.html"]  # accents folded
+    assert visible("2a") == visible("2B") == ["departement-20.html"]  # INSEE codes: Corsica is DGDDI's 20
+    assert visible("971") == ["departement-9A.html"]
     assert len(visible("")) >= 100
 
 

@@ -268,6 +268,12 @@ def export(
     packs: Annotated[
         bool, typer.Option("--packs", help="Also write exports/territories/<level>-<code>/ (CSV rows per territory).")
     ] = False,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx", help="Also write comex-territoires.xlsx: a sheet per table, codes as text, French headers."
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Publish into an exports folder last produced from another warehouse.")
     ] = False,
@@ -302,7 +308,7 @@ def export(
     elif not force and (problem := produced_elsewhere(paths.exports_dir, paths.warehouse)):
         _fail(problem, None, verbose)
     try:
-        options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs)
+        options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs, xlsx)
         export_set, published = reexport(paths, options)
     except (ComexError, ValueError) as exc:
         _fail(f"export failed: {exc}", traceback.format_exc(), verbose)

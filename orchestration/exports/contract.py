@@ -54,6 +54,7 @@ class ExportTable:
 class Contract:
     version: str
     tables: tuple[ExportTable, ...]
+    headers_fr: dict[str, str]  # column name → short French header (the workbook's)
 
     def table(self, name: str) -> ExportTable:
         return next(t for t in self.tables if t.name == name)
@@ -87,7 +88,11 @@ def _table(raw: dict) -> ExportTable:
 def load_contract(path: Path = CONTRACT_FILE) -> Contract:
     """Parse and sanity-check the contract file (cached)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Contract(str(raw["version"]), tuple(_table(t) for t in raw["files"]))
+    contract = Contract(str(raw["version"]), tuple(_table(t) for t in raw["files"]), dict(raw["headers_fr"]))
+    missing = sorted({c.name for t in contract.tables for c in t.columns} - set(contract.headers_fr))
+    if missing:
+        raise ValueError(f"{CONTRACT_FILE.name}: headers_fr lacks {', '.join(missing)}")
+    return contract
 
 
 CONTRACT = load_contract()

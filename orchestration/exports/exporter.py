@@ -17,6 +17,7 @@ from orchestration.exports import dictionary, industry, publication, validation
 from orchestration.exports import manifest as manifest_module
 from orchestration.exports.contract import CONTRACT, EXPORT_TABLES
 from orchestration.exports.dialects import STANDARD, CsvDialect
+from orchestration.exports.workbook import write_workbook
 from orchestration.exports.writer import ExportFilters, WrittenFile, write_packs, write_table
 from orchestration.settings import Paths
 
@@ -28,6 +29,7 @@ class ExportOptions:
     filters: ExportFilters = field(default_factory=ExportFilters)
     dialect: CsvDialect = STANDARD
     packs: bool = False
+    xlsx: bool = False  # also the Excel workbook (workbook.py)
 
 
 @dataclass(frozen=True)
@@ -73,20 +75,28 @@ def stage_exports(
         WrittenFile(p, p.name, "dictionary", p.suffix.lstrip("."), 0, sha256_of(p))
         for p in dictionary.write(CONTRACT, out_dir)
     ]
-    content = manifest_module.build(
-        con,
-        contract_version=CONTRACT.version,
-        generated_at=generated_at,
-        dialect=options.dialect,
-        filters=options.filters,
-        vars_=manifest_module.dbt_vars(),
-        industry=manifest_module.industry_note(source, raw_dir),
-        files=files,
-        documentation=documentation,
-        pack_files=packs,
-        notes=notes,
-        warehouse=warehouse_path,
-    )
+
+    def manifest_of(files: list[WrittenFile]) -> dict[str, Any]:
+        return manifest_module.build(
+            con,
+            contract_version=CONTRACT.version,
+            generated_at=generated_at,
+            dialect=options.dialect,
+            filters=options.filters,
+            vars_=manifest_module.dbt_vars(),
+            industry=manifest_module.industry_note(source, raw_dir),
+            files=files,
+            documentation=documentation,
+            pack_files=packs,
+            notes=notes,
+            warehouse=warehouse_path,
+        )
+
+    content = manifest_of(files)
+    if options.xlsx:  # its « Lisez-moi » sheet shows the manifest; the manifest then lists it
+        path, rows = write_workbook(out_dir, tables, CONTRACT, content)
+        files = [*files, WrittenFile(path, path.name, "workbook", "xlsx", rows, sha256_of(path))]
+        content = manifest_of(files)
     manifest_module.write(content, out_dir)
     return ExportSet(out_dir, files, packs, content)
 

@@ -12,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from orchestration.exports.contract import MART_TABLES
+from orchestration.exports.contract import EXPORT_TABLES, MART_TABLES
 from orchestration.exports.dialects import FRENCH
 from orchestration.exports.exporter import ExportOptions, reexport
 from orchestration.runner import RunOutcome
@@ -154,3 +155,35 @@ def test_killed_refresh_leaves_previous_exports_byte_identical(
     assert (paths.exports_dir / "territory_totals.csv").read_bytes() == (
         source.exports_dir / "territory_totals.csv"
     ).read_bytes()
+
+
+def test_xlsx_workbook_keeps_codes_as_text_numbers_as_numbers_and_says_synthetic(
+    sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
+) -> None:
+    """French Excel turns a CSV's `01` into `1`: the workbook stores codes as text, figures as
+    numbers, under French headers, with a « Lisez-moi » sheet (manifest, definitions)."""
+    exports = tmp_path / "exports"
+    args = ["export", "--xlsx", "--year", "2024", "--warehouse", str(sample_refresh[0].warehouse)]
+    args += ["--exports-dir", str(exports), "--raw-dir", str(tmp_path)]
+    done = subprocess.run(comex(*args), capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder = exports / "partial" / "2024"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    [entry] = [f for f in manifest["files"] if f["format"] == "xlsx"]
+    assert entry["name"] == "comex-territoires.xlsx" and manifest["synthetic"] is True
+
+    workbook = openpyxl.load_workbook(folder / entry["name"], read_only=True)
+    assert workbook.sheetnames == ["Lisez-moi", *(t.name for t in EXPORT_TABLES if t.mart)]
+    totals = list(workbook["territory_totals"].iter_rows(values_only=True))
+    assert totals[0][:6] == ("Année", "Niveau", "Code territoire", "Territoire", "Flux", "Valeur (€)")
+    ain = next(row for row in totals[1:] if row[2] == "01")
+    assert ain[0] == 2024 and isinstance(ain[5], int) and isinstance(ain[7], float)  # numbers as numbers
+    csv_rows = read_csv(folder / "territory_totals.csv")
+    assert len(totals) - 1 == len(csv_rows)
+    assert {row[2] for row in totals[1:]} >= {"01", "09", "20", "9A", "FR"}  # codes as text, zeros kept
+    exposure = list(workbook["territory_exposure"].iter_rows(values_only=True))
+    assert "Part des États-Unis" in exposure[0]
+    readme = [row for row in workbook["Lisez-moi"].iter_rows(values_only=True) if row]
+    assert any(str(row[0]).startswith("DONNÉES SYNTHÉTIQUES") for row in readme)
+    assert ("territory_exposure", "us_share", "Part des États-Unis") in {row[:3] for row in readme if len(row) >= 3}
+    assert sum(sum(1 for _ in workbook[name].iter_rows(min_row=2)) for name in workbook.sheetnames[1:]) == entry["rows"]

@@ -15,7 +15,7 @@ from orchestration.errors import ComexError
 from orchestration.exports.manifest import produced_elsewhere
 from orchestration.quality.settings import QualitySettings
 from orchestration.settings import Paths
-from orchestration.warehouse import MEMORY_LIMIT_ENV, memory_limit
+from orchestration.warehouse import MEMORY_LIMIT_ENV, check_not_busy, memory_limit
 
 #: What DuckDB's memory_limit accepts: a number and a unit (1GB, 512 MB, 1.5GiB).
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
@@ -40,8 +40,10 @@ def check_raw_dir(raw_dir: Path) -> None:
 
 
 def check_refresh_inputs(paths: Paths, *, force: bool = False) -> None:
-    """Every setting a refresh reads from the environment, its raw folder, and (unless `force`)
-    that its exports folder was last produced from the same warehouse."""
+    """Every setting a refresh reads from the environment, its raw folder, that no other refresh
+    is writing the warehouse, and (unless `force`) that its exports folder was last produced
+    from the same warehouse."""
+    check_not_busy(paths.warehouse)
     check_memory_limit()
     QualitySettings.from_env()  # COMEX_MAX_REJECTED_RATE, COMEX_MAX_NATIONAL_REVISION, COMEX_REVISION_THRESHOLD
     check_raw_dir(paths.raw_dir)

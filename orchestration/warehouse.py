@@ -81,6 +81,23 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def check_not_busy(warehouse: Path) -> None:
+    """WarehouseBusyError now if another process holds the writer lock (nothing created, nothing
+    kept: the run takes the lock itself later). Lets a second writer be refused at once."""
+    path = lock_path(warehouse)
+    if not path.is_file():
+        return
+    with path.open("r") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = fh.read().strip() or "another process"
+            raise WarehouseBusyError(
+                f"{warehouse}: another refresh is writing it ({holder}); try again when it has finished"
+            ) from None
+        fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def start_working_copy(warehouse: Path) -> Path:
     """Copy the live warehouse (if any) to a fresh working copy and return its path."""
     working = working_copy_path(warehouse)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.errors import ComexError
+from orchestration.errors import ComexError, WarehouseBusyError
 from orchestration.preflight import check_memory_limit, check_raw_dir, check_refresh_inputs
 from orchestration.settings import Paths
-from orchestration.warehouse import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV
+from orchestration.warehouse import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, writer_lock
 
 
 @pytest.mark.parametrize("value", ["1GB", "512MB", "1.5GiB", "2 gb", "800KiB"])
@@ -63,3 +63,13 @@ def test_exports_of_another_warehouse_are_not_replaced_unless_forced(
     check_refresh_inputs(typo, force=True)
     check_refresh_inputs(Paths(raw_dir=tmp_path, warehouse=shared, exports_dir=exports))  # its own: fine
     check_refresh_inputs(Paths(raw_dir=tmp_path, warehouse=shared, exports_dir=tmp_path / "new"))  # none yet
+
+
+def test_a_warehouse_another_refresh_is_writing_is_refused_at_once(tmp_path: Path) -> None:
+    paths = Paths(raw_dir=tmp_path, warehouse=tmp_path / "w" / "comex.duckdb", exports_dir=tmp_path / "exports")
+    check_refresh_inputs(paths)  # no lock file yet: nothing created
+    assert not paths.warehouse.parent.exists()
+    busy = pytest.raises(WarehouseBusyError, match=r"another refresh is writing it \(pid \d+\)")
+    with writer_lock(paths.warehouse), busy:
+        check_refresh_inputs(paths)
+    check_refresh_inputs(paths)  # released: fine again

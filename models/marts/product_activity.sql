@@ -1,5 +1,6 @@
 -- Products (at var product_level, A129 by default) traded by every territory, per year and
 -- flow, ranked by value (ties by product_code ascending). Rows with no trade are left out.
+-- The products of product_specialisation (same grain, same values and shares), ranked.
 -- Grain: (year, level, territory_code, flow, product_code).
 -- Incremental by year: a refresh rebuilds the years of which fct_territory_flows rebuilt a
 -- quarter (new or revised) and replaces them whole; source_vintages names the (flow, quarter,
@@ -27,52 +28,32 @@ products as (
         territory_code,
         flow,
         product_code,
-        sum(value_eur) as value_eur
-    from {{ ref('fct_territory_flows') }}
+        product_label,
+        value_eur,
+        share_of_flow,
+        source_vintages
+    from {{ ref('product_specialisation') }}
     where year in (select years_to_build.year from years_to_build)
-    group by
-        year,
-        level,
-        territory_code,
-        flow,
-        product_code
-
-),
-
-labels as (
-
-    select distinct
-        product_code,
-        product_label
-    from {{ ref('int_products__at_level') }}
 
 ),
 
 ranked as (
 
     select
-        products.year,
-        products.level,
-        products.territory_code,
-        products.flow,
-        products.product_code,
-        labels.product_label,
-        products.value_eur,
-        years_to_build.source_vintages,
-        {{ safe_share(
-            'products.value_eur',
-            'sum(products.value_eur) over (partition by products.year, products.level, products.territory_code, products.flow)'
-        ) }} as share_of_flow,
+        year,
+        level,
+        territory_code,
+        flow,
+        product_code,
+        product_label,
+        value_eur,
+        share_of_flow,
+        source_vintages,
         row_number() over (
-            partition by products.year, products.level, products.territory_code, products.flow
-            order by products.value_eur desc, products.product_code asc
+            partition by year, level, territory_code, flow
+            order by value_eur desc, product_code asc
         ) as product_rank
     from products
-    inner join years_to_build
-        on products.year = years_to_build.year
-    left join labels
-        on products.product_code = labels.product_code
-    where products.value_eur > 0
 
 )
 

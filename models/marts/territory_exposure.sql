@@ -4,7 +4,8 @@
 -- China. Shares are of the flow's total value; every country code counts as a partner in the
 -- HHI and the ranks (special codes included, like partner_ranking), but FR and the
 -- non-geographic codes (Q*, EU) belong to neither the EU-27 nor the extra-EU share, nor does
--- a code no list knows. France's own row is the national reference.
+-- a code no list knows. France's own row is the national reference. Built from partner_ranking
+-- and product_specialisation.
 -- Grain: (year, level, territory_code, flow).
 with
 
@@ -32,7 +33,7 @@ products as (
         territory_code,
         flow,
         share_of_flow
-    from {{ ref('product_activity') }}
+    from {{ ref('product_specialisation') }}
 
 ),
 

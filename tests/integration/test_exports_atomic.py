@@ -163,11 +163,11 @@ def test_xlsx_workbook_keeps_codes_as_text_numbers_as_numbers_and_says_synthetic
     """French Excel turns a CSV's `01` into `1`: the workbook stores codes as text, figures as
     numbers, under French headers, with a « Lisez-moi » sheet (manifest, definitions)."""
     exports = tmp_path / "exports"
-    args = ["export", "--xlsx", "--year", "2024", "--warehouse", str(sample_refresh[0].warehouse)]
+    args = ["export", "--xlsx", "--year", "2024", "--territory", "01", "--warehouse", str(sample_refresh[0].warehouse)]
     args += ["--exports-dir", str(exports), "--raw-dir", str(tmp_path)]
     done = subprocess.run(comex(*args), capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    folder = exports / "partial" / "2024"
+    folder = exports / "partial" / "01-2024"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     [entry] = [f for f in manifest["files"] if f["format"] == "xlsx"]
     assert entry["name"] == "comex-territoires.xlsx" and manifest["synthetic"] is True
@@ -180,7 +180,7 @@ def test_xlsx_workbook_keeps_codes_as_text_numbers_as_numbers_and_says_synthetic
     assert ain[0] == 2024 and isinstance(ain[5], int) and isinstance(ain[7], float)  # numbers as numbers
     csv_rows = read_csv(folder / "territory_totals.csv")
     assert len(totals) - 1 == len(csv_rows)
-    assert {row[2] for row in totals[1:]} >= {"01", "09", "20", "9A", "FR"}  # codes as text, zeros kept
+    assert {row[2] for row in totals[1:]} == {"01"}  # codes as text, the zero kept (Ain; région 01)
     exposure = list(workbook["territory_exposure"].iter_rows(values_only=True))
     assert "Part des États-Unis" in exposure[0]
     readme = [row for row in workbook["Lisez-moi"].iter_rows(values_only=True) if row]

@@ -5,6 +5,7 @@
 -- Incremental by year: a refresh rebuilds the years of which fct_territory_flows rebuilt a
 -- quarter (new or revised) and replaces them whole; source_vintages names the (flow, quarter,
 -- vintage) the year's figures come from (int_years__current_vintages).
+-- depends_on: {{ ref('fct_territory_flows') }} (years_to_rebuild reads it on an incremental run)
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_periods',

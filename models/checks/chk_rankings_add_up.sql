@@ -37,7 +37,7 @@ parts as (
             sum(value_eur) as value_eur
         from {{ ref(mart) }}
         group by year, level, territory_code, flow
-                {{ "union all" if not loop.last }}
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),

@@ -15,8 +15,9 @@ from orchestration.checksums import sha256_of
 from orchestration.errors import ComexError
 from orchestration.exports import dictionary, industry, publication, validation
 from orchestration.exports import manifest as manifest_module
-from orchestration.exports.contract import CONTRACT, EXPORT_TABLES
+from orchestration.exports.contract import CONTRACT, EXPORT_TABLES, ExportTable
 from orchestration.exports.dialects import STANDARD, CsvDialect
+from orchestration.exports.headers import FRENCH_DIR, header_language, write_readme
 from orchestration.exports.workbook import write_workbook
 from orchestration.exports.writer import ExportFilters, WrittenFile, write_packs, write_table
 from orchestration.settings import Paths
@@ -30,6 +31,10 @@ class ExportOptions:
     dialect: CsvDialect = STANDARD
     packs: bool = False
     xlsx: bool = False  # also the Excel workbook (workbook.py)
+    headers: str = "en"  # fr: also French-header copies of the CSVs in fr/ (headers.py)
+
+    def __post_init__(self) -> None:
+        header_language(self.headers)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,10 @@ def stage_exports(
         WrittenFile(p, p.name, "dictionary", p.suffix.lstrip("."), 0, sha256_of(p))
         for p in dictionary.write(CONTRACT, out_dir)
     ]
+    if options.headers == "fr":  # copies: the contract files above keep the column names
+        french, readme = write_french_headers(con, tables, out_dir, options)
+        files += french
+        documentation.append(readme)
 
     def manifest_of(files: list[WrittenFile]) -> dict[str, Any]:
         return manifest_module.build(
@@ -101,6 +110,27 @@ def stage_exports(
     return ExportSet(out_dir, files, packs, content)
 
 
+def write_french_headers(
+    con: duckdb.DuckDBPyConnection, tables: list[ExportTable], out_dir: Path, options: ExportOptions
+) -> tuple[list[WrittenFile], WrittenFile]:
+    """`fr/<name>.csv` of every table under the contract's French headers, and `fr/LISEZ-MOI.md`."""
+    files: list[WrittenFile] = []
+    for table in tables:
+        files += write_table(
+            con,
+            table,
+            out_dir,
+            filters=options.filters,
+            dialect=options.dialect,
+            folder=FRENCH_DIR,
+            parquet=False,
+            language="fr",
+        )
+    path = write_readme(out_dir, tables, options.dialect)
+    readme = WrittenFile(path, path.relative_to(out_dir).as_posix(), "readme", "md", 0, sha256_of(path))
+    return files, readme
+
+
 def reexport(paths: Paths, options: ExportOptions | None = None) -> tuple[ExportSet, publication.Publication]:
     """Re-export from the live warehouse (read-only) and publish atomically; no refresh.
 
@@ -109,7 +139,7 @@ def reexport(paths: Paths, options: ExportOptions | None = None) -> tuple[Export
     """
     if not paths.warehouse.is_file():
         raise ComexError(f"{paths.warehouse}: no warehouse yet; run `comex refresh` first")
-    with warehouse.writer_lock(paths.warehouse), publication.exports_lock(paths.exports_dir):
+    with warehouse.writer_lock(paths.warehouse, "export"), publication.exports_lock(paths.exports_dir):
         publication.recover(paths.exports_dir)
         staged = publication.reset_staging(paths.exports_dir)
         try:

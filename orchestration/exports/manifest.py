@@ -5,7 +5,8 @@ marts were built with (top_n, highlight_n, product_level), every source vintage 
 archive member, sha256 of its data text, publication date, periods it holds and periods it is
 the current vintage of, and its reconciliation: lines and euros read = kept + rejected), the
 periods covered, the
-ANCT source (or a note that it is absent), and the row count and sha256 of every file.
+ANCT source (or a note that it is absent), and the row count and sha256 of every file, with
+each CSV's `headers`: en (the contract's column names) or fr (`fr/`, see headers.py).
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 Every file selects the contract's columns by name, cast to the contract's types (never
 `select *`), in the contract's order. CSV: header, UTF-8; the standard dialect has `,` and a
-`.` decimal, the `fr` dialect `;`, a decimal comma and a BOM (see dialects.py).
+`.` decimal, the `fr` dialect `;`, a decimal comma and a BOM (see dialects.py). CSV headers are
+the column names, or the contract's French headers (`language="fr"`, see headers.py).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from orchestration.checksums import sha256_of
 from orchestration.exports import industry
 from orchestration.exports.contract import ExportTable
 from orchestration.exports.dialects import STANDARD, CsvDialect
+from orchestration.exports.headers import header_names
 
 PACKS_DIR = "territories"
 MANIFEST_NAME = "manifest.json"  # kept here: freshness.py imports it from this module
@@ -57,9 +60,17 @@ class WrittenFile:
     format: str  # csv | parquet
     rows: int
     sha256: str
+    headers: str | None = None  # a CSV's header language: en (column names) or fr
 
     def record(self) -> dict[str, str | int]:
-        return {"name": self.name, "table": self.table, "format": self.format, "rows": self.rows, "sha256": self.sha256}
+        record: dict[str, str | int] = {
+            "name": self.name,
+            "table": self.table,
+            "format": self.format,
+            "rows": self.rows,
+            "sha256": self.sha256,
+        }
+        return record | ({"headers": self.headers} if self.headers else {})
 
 
 def _literal(value: str | int) -> str:
@@ -68,6 +79,11 @@ def _literal(value: str | int) -> str:
 
 def _quote_path(path: Path) -> str:
     return _literal(str(path))
+
+
+def _identifier(name: str) -> str:
+    """`name` as an SQL alias: a column name as is, a French header quoted."""
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
 
 
 def _territory_conditions(filters: ExportFilters) -> list[str]:
@@ -113,17 +129,20 @@ def source_sql(table: ExportTable) -> str:
     raise ValueError(f"{table.name}: no mart and no builder")
 
 
-def select_sql(table: ExportTable, filters: ExportFilters = ExportFilters(), dialect: CsvDialect = STANDARD) -> str:
-    """The contract's columns, cast to the contract's types, filtered and ordered."""
+def select_sql(
+    table: ExportTable, filters: ExportFilters = ExportFilters(), dialect: CsvDialect = STANDARD, language: str = "en"
+) -> str:
+    """The contract's columns, cast to the contract's types, named in `language`, filtered and ordered."""
+    aliases = dict(zip(table.column_names, map(_identifier, header_names(table, language)), strict=True))
     columns = []
     for column in table.columns:
         expression = f"cast({column.name} as {column.type})"
         if column.type == "double" and dialect.decimal != ".":
             expression = f"replace(cast({expression} as varchar), '.', {_literal(dialect.decimal)})"
-        columns.append(f"{expression} as {column.name}")
+        columns.append(f"{expression} as {aliases[column.name]}")
     return (
         f"select {', '.join(columns)} from {source_sql(table)} as source "
-        f"where {where_clause(table, filters)} order by {', '.join(table.order_by)}"
+        f"where {where_clause(table, filters)} order by {', '.join(aliases[name] for name in table.order_by)}"
     )
 
 
@@ -133,14 +152,20 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, options: str) 
 
 
 def write_csv(
-    con: duckdb.DuckDBPyConnection, table: ExportTable, path: Path, filters: ExportFilters, dialect: CsvDialect
+    con: duckdb.DuckDBPyConnection,
+    table: ExportTable,
+    path: Path,
+    filters: ExportFilters,
+    dialect: CsvDialect,
+    language: str = "en",
 ) -> int:
-    """One CSV file in `dialect`; returns its row count."""
+    """One CSV file in `dialect`, headers in `language`; returns its row count."""
     options = f"format csv, header true, delimiter {_literal(dialect.delimiter)}"
+    query = select_sql(table, filters, dialect, language)
     if not dialect.bom:
-        return _copy(con, select_sql(table, filters, dialect), path, options)
+        return _copy(con, query, path, options)
     plain = path.with_name(path.name + ".nobom")
-    rows = _copy(con, select_sql(table, filters, dialect), plain, options)
+    rows = _copy(con, query, plain, options)
     with path.open("wb") as out, plain.open("rb") as src:
         out.write(b"\xef\xbb\xbf")
         shutil.copyfileobj(src, out, 1024 * 1024)
@@ -161,8 +186,9 @@ def write_table(
     dialect: CsvDialect = STANDARD,
     folder: str = "",
     parquet: bool = True,
+    language: str = "en",
 ) -> list[WrittenFile]:
-    """`<name>.csv` (and `<name>.parquet`) of one table in `root/folder`."""
+    """`<name>.csv` (headers in `language`) and `<name>.parquet` of one table in `root/folder`."""
     out_dir = root / folder if folder else root
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -170,10 +196,12 @@ def write_table(
     if parquet:
         targets.append(("parquet", out_dir / f"{table.name}.parquet"))
     for fmt, path in targets:
+        csv = fmt == "csv"
         rows = (
-            write_csv(con, table, path, filters, dialect) if fmt == "csv" else write_parquet(con, table, path, filters)
+            write_csv(con, table, path, filters, dialect, language) if csv else write_parquet(con, table, path, filters)
         )
-        written.append(WrittenFile(path, path.relative_to(root).as_posix(), table.name, fmt, rows, sha256_of(path)))
+        name = path.relative_to(root).as_posix()
+        written.append(WrittenFile(path, name, table.name, fmt, rows, sha256_of(path), language if csv else None))
     return written
 
 

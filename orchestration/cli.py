@@ -265,6 +265,14 @@ def export(
     csv_dialect: Annotated[
         str, typer.Option("--csv-dialect", help="standard (',' and '.') or fr (';', decimal comma, UTF-8 BOM).")
     ] = "standard",
+    headers: Annotated[
+        str,
+        typer.Option(
+            "--headers",
+            help="CSV headers: en (the contract's column names) or fr: also fr/<table>.csv under the contract's "
+            "French headers (same rows, values and --csv-dialect; the contract files keep the column names).",
+        ),
+    ] = "en",
     packs: Annotated[
         bool, typer.Option("--packs", help="Also write exports/territories/<level>-<code>/ (CSV rows per territory).")
     ] = False,
@@ -287,18 +295,22 @@ def export(
     Writes aside and swaps the whole set in atomically, with its manifest and data dictionary.
     A filtered export is partial: it goes to <exports-dir>/partial/<level>-<code>-<year>/, never
     over the published set, and its manifest says so. The ANCT Territoires d'industrie list
-    is read from the raw folder (liste-ti-com*.csv) when present.
+    is read from the raw folder (liste-ti-com*.csv) when present. --headers fr adds French-header
+    copies of the CSVs in fr/ of the set (with a LISEZ-MOI.md); the manifest gives each CSV's headers.
     """
     from rich.console import Console
 
     from orchestration.errors import ComexError
     from orchestration.exports.dialects import dialect as csv_dialect_named
     from orchestration.exports.exporter import ExportOptions, reexport
+    from orchestration.exports.headers import FRENCH_DIR, HEADER_LANGUAGES
     from orchestration.exports.manifest import produced_elsewhere
     from orchestration.exports.writer import LEVELS, PARTIAL_DIR, ExportFilters
 
     if level is not None and level not in LEVELS:
         _fail(f"--level must be one of {', '.join(LEVELS)} (got {level!r})", None, verbose)
+    if headers not in HEADER_LANGUAGES:
+        _fail(f"--headers must be one of {', '.join(HEADER_LANGUAGES)} (got {headers!r})", None, verbose)
     paths = Paths.resolve(raw_dir, warehouse, exports_dir)
     if territory is not None:
         territory = _dgddi_code(level or "departement", territory)
@@ -308,19 +320,24 @@ def export(
     elif not force and (problem := produced_elsewhere(paths.exports_dir, paths.warehouse)):
         _fail(problem, None, verbose)
     try:
-        options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs, xlsx)
+        options = ExportOptions(filters, csv_dialect_named(csv_dialect), packs, xlsx, headers)
         export_set, published = reexport(paths, options)
     except (ComexError, ValueError) as exc:
         _fail(f"export failed: {exc}", traceback.format_exc(), verbose)
     except Exception as exc:
         _fail(f"export failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     console = Console(stderr=True, highlight=False)
-    rows = ", ".join(f"{f.table} {f.rows:,}" for f in export_set.files if f.format == "csv")
+    rows = ", ".join(f"{f.table} {f.rows:,}" for f in export_set.files if f.format == "csv" and f.headers == "en")
     state = "unchanged" if published.unchanged else f"{len(published.moved)} file(s) replaced"
     where = f"partial export in {paths.exports_dir} (the published set is untouched)" if filters.active else ""
     console.print(f"[green]done[/green] {rows} — {state} in {paths.exports_dir}", soft_wrap=True)
     if where:
         console.print(where, soft_wrap=True, markup=False)
+    if headers == "fr":
+        french = paths.exports_dir / FRENCH_DIR
+        console.print(
+            f"French-header CSVs in {french}/ (the contract files keep the column names)", soft_wrap=True, markup=False
+        )
     if not export_set.industry_present:
         console.print(f"[yellow]note:[/yellow] {export_set.manifest['industry_territories']['note']}")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from orchestration import warehouse
+from orchestration import raw_archive, warehouse
 from orchestration.exports import publication
 from orchestration.quality import worker as quality_worker
 from orchestration.settings import Paths
@@ -52,12 +52,14 @@ class ComexResource(ConfigurableResource):
             stack.close()
             raise
         publication.recover(paths.exports_dir)  # roll forward a publication a kill interrupted
+        raw_archive.settle(paths.warehouse)  # the raw files a killed run left: kept if published, else dropped
         warehouse.start_working_copy(paths.warehouse)
         self._reset_staging_exports()
         quality_worker.start()  # GX imports in its own process while the run ingests
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         warehouse.discard(self.working_warehouse)
+        raw_archive.settle(self.paths.warehouse)  # this run's raw files: kept if it published, else dropped
         shutil.rmtree(self.staging_exports_dir, ignore_errors=True)
         if self._stack is not None:
             self._stack.close()

@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.check_models import CHECK_MODELS, describe_row, failing_rows
+from orchestration.errors import WarehouseBusyError
 from orchestration.refresh_record import RefreshRecord, read_record
-from orchestration.warehouse import connect_read_only
+from orchestration.warehouse import check_not_busy, connect_read_only, interrupted_writer, lock_path
 
 FLOWS = {"E": "export", "I": "import"}
 
@@ -193,7 +194,7 @@ def render(console: Console, warehouse: Path, *, top: int = 10) -> bool:
     record = read_record(warehouse)
     if not warehouse.is_file():
         console.print("no warehouse yet: run `comex refresh`")
-        _render_record(console, record)
+        _render_record(console, record, warehouse)
         return False
     with connect_read_only(warehouse) as con:
         vintages = load_vintages(con)
@@ -207,7 +208,7 @@ def render(console: Console, warehouse: Path, *, top: int = 10) -> bool:
     console.print("\n[bold]To look at[/bold] (euros kept and counted)")
     for line in warnings or ["nothing: every code is in a label list, no line repeats at the grain"]:
         console.print(f"  {line}", markup=False)
-    _render_record(console, record)
+    _render_record(console, record, warehouse)
     _render_revisions(console, revisions)
     return True
 
@@ -234,8 +235,15 @@ def _render_vintages(console: Console, vintages: list[Vintage]) -> None:
     console.print(euros)
 
 
-def _render_record(console: Console, record: RefreshRecord | None) -> None:
+def _render_record(console: Console, record: RefreshRecord | None, warehouse: Path) -> None:
     console.print("\n[bold]Last refresh[/bold]")
+    if running := _running_writer(warehouse):
+        console.print(f"  [yellow]running now[/yellow]: {running}")
+    elif interrupted := interrupted_writer(warehouse):
+        console.print(
+            f"  [red]interrupted[/red]: {interrupted}, and was killed before it finished; the warehouse and "
+            "exports are still those of the run before it" + (":" if record else "")
+        )
     if record is None:
         console.print("  none recorded")
         return
@@ -251,6 +259,15 @@ def _render_record(console: Console, record: RefreshRecord | None) -> None:
         console.print(f"    failed: {name}")
     if not record.success:
         console.print(f"  failed step: {record.failed_step or '?'}: {record.error or 'no message'}")
+
+
+def _running_writer(warehouse: Path) -> str | None:
+    """Who writes the warehouse now ("pid 12, refresh started …"), or None."""
+    try:
+        check_not_busy(warehouse)
+    except WarehouseBusyError:
+        return lock_path(warehouse).read_text(encoding="utf-8").strip() or "another process"
+    return None
 
 
 def _render_revisions(console: Console, revisions: Revisions) -> None:

@@ -9,6 +9,7 @@ killed refresh leaves the live file exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -50,14 +51,13 @@ def working_copy_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.building") / WORKING_COPY_NAME
 
 
-def archive_dir(warehouse: Path) -> Path:
-    """Where raw files are kept exactly as received, next to the warehouse."""
-    return warehouse.parent / "raw_archive"
-
-
 @contextlib.contextmanager
-def writer_lock(warehouse: Path) -> Iterator[None]:
-    """Exclusive, non-blocking lock on the warehouse; released when the process ends, even if killed."""
+def writer_lock(warehouse: Path, purpose: str = "refresh") -> Iterator[None]:
+    """Exclusive, non-blocking lock on the warehouse; released when the process ends, even if killed.
+
+    While held, the lock file says who holds it ("pid 12, refresh started 2026-…"); it is emptied
+    when the writer finishes, so a killed writer leaves its line behind (`interrupted_writer`).
+    """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     path = lock_path(warehouse)
     with path.open("a+") as fh:
@@ -71,7 +71,7 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
             ) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()}")
+        fh.write(f"pid {os.getpid()}, {purpose} started {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}")
         fh.flush()
         try:
             yield
@@ -96,6 +96,23 @@ def check_not_busy(warehouse: Path) -> None:
                 f"{warehouse}: another refresh is writing it ({holder}); try again when it has finished"
             ) from None
         fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def interrupted_writer(warehouse: Path) -> str | None:
+    """The line a writer killed before it finished left in the lock file, or None (none was
+    killed since the last writer finished, or one is writing now)."""
+    path = lock_path(warehouse)
+    if not path.is_file():
+        return None
+    with path.open("r") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        try:
+            return fh.read().strip() or None
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def start_working_copy(warehouse: Path) -> Path:

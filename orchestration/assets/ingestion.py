@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from orchestration import warehouse
+from orchestration import raw_archive, warehouse
 from orchestration.assets.fetch import FETCHED_FILES_KEY
 from orchestration.errors import ComexError
 from orchestration.ingestion.loader import IngestionReport, ingest_drop_zone
@@ -34,7 +34,7 @@ def customs_files(context: AssetExecutionContext, comex: ComexResource) -> Mater
         report = ingest_drop_zone(
             con,
             paths.raw_dir,
-            warehouse.archive_dir(paths.warehouse),
+            raw_archive.archive_dir(paths.warehouse),
             progress=progress,
             accept_revisions=comex.accept_revisions,
         )

@@ -12,10 +12,9 @@ Then vintages are ranked by publication (`registry.order_vintages`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import raw_archive
 from orchestration import text_decoding as decoding
 from orchestration.errors import ComexError
 from orchestration.ingestion import archives, registry, validation
@@ -114,11 +114,18 @@ def ingest_drop_zone(
             con.execute("commit")
             return report
         except _OverlongLine as overlong:
-            con.execute("rollback")  # DuckDB aborts the transaction on a reader error: start again
+            _rollback(con)  # DuckDB aborts the transaction on a reader error: start again
             capped.add(overlong.sha256)
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the pass back; when DuckDB already ended the transaction (an I/O error: disk full),
+    say nothing, so that the error being raised is the one the operator reads."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
 
 
 class _OverlongLine(Exception):  # noqa: N818 (a signal, not an error)
@@ -160,11 +167,11 @@ class _Reader:
             self.report.unchanged.append(file.name)
             return
         file_id = registry.next_id(self.con, "received_files", "file_id")
-        archived = _archive(file.path, sha256, self.archive_dir)
+        archived: Path | None = None  # kept only when the file brings a new vintage
         with tempfile.TemporaryDirectory(prefix="comex-ingest-") as tmp:
             for piece in pieces(file):
                 if piece.sniffed.kind is Kind.DATA:
-                    self._data(file_id, piece, sha256, archived, Path(tmp))
+                    archived = self._data(file_id, piece, sha256, archived, Path(tmp))
                 elif piece.sniffed.kind is Kind.LABELS:
                     self._labels(file_id, piece, sha256)
                 else:
@@ -172,7 +179,7 @@ class _Reader:
                     self.report.other.append(f"{piece.label}: {piece.sniffed.detail}")
         self.con.execute(
             "insert into raw.received_files values (?, ?, ?, ?, ?, ?)",
-            [file_id, file.name, sha256, file.path.stat().st_size, self.now, str(archived)],
+            [file_id, file.name, sha256, file.path.stat().st_size, self.now, archived and str(archived)],
         )
 
     def _member(
@@ -191,7 +198,8 @@ class _Reader:
             ],
         )  # fmt: skip
 
-    def _data(self, file_id: int, piece: Piece, file_sha256: str, archived: Path, tmp: Path) -> None:
+    def _data(self, file_id: int, piece: Piece, file_sha256: str, archived: Path | None, tmp: Path) -> Path | None:
+        """Read one data piece (a new vintage, or a known one); the file's archived path so far."""
         if piece.member:
             text = tmp / "member.txt"
             sha256 = archives.extract(piece.file.path, piece.member, text, piece.file.name)
@@ -200,12 +208,14 @@ class _Reader:
         if (known := registry.vintage_with(self.con, sha256)) is not None:
             self._member(file_id, piece, sha256, vintage_id=known)
             self.report.known_content.append(piece.label)
-            return
+            return archived
+        archived = archived or raw_archive.stage(piece.file.path, file_sha256, self.archive_dir)
         vintage = self._new_vintage(piece, text, sha256, archived, tmp)
         self._member(file_id, piece, sha256, vintage_id=vintage.vintage_id)
         self.report.ingested.append(vintage)
         if piece.member:
             text.unlink(missing_ok=True)  # the next member extracts to the same place
+        return archived
 
     def _new_vintage(self, piece: Piece, text: Path, sha256: str, archived: Path, tmp: Path) -> IngestedFile:
         con = self.con
@@ -388,14 +398,3 @@ def _refuse_broken(piece: Piece, counts: validation.LineCounts, facts: validatio
             f"the file repeats itself: {facts.duplicate_lines:,} of {counts.lines:,} lines are copies of earlier "
             "lines (pasted twice?); its euros would count twice"
         )
-
-
-def _archive(path: Path, sha256: str, archive_dir: Path) -> Path:
-    """Keep the file exactly as received, content-addressed (hard link when possible)."""
-    target = archive_dir / f"{sha256[:16]}-{path.name}"
-    if not target.exists():
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copy2(path, target)
-    return target

@@ -39,7 +39,7 @@ create table if not exists raw.received_files (
     sha256        varchar not null unique,
     size_bytes    bigint not null,
     received_at   timestamp not null,
-    archived_path varchar not null
+    archived_path varchar  -- null: the file brought no new vintage (labels, documentation, a known text)
 );
 
 create table if not exists raw.file_members (
@@ -177,6 +177,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             "move it aside and refresh again; every file it ingested is kept in its raw_archive/ folder"
         )
     con.execute(RAW_SCHEMA_DDL)
+    # Only files that bring a new vintage are archived (earlier warehouses archived them all).
+    con.execute("alter table raw.received_files alter column archived_path drop not null")
     row = con.execute("select max(version) from raw.schema_version").fetchone()
     if row is None or row[0] is None:
         con.execute("insert into raw.schema_version values (?)", [RAW_SCHEMA_VERSION])

@@ -26,6 +26,26 @@ _EXECUTOR: ProcessPoolExecutor | None = None
 _READY: Future[float] | None = None  # the worker's GX import time, once imported
 
 
+#: How often the worker checks that its parent is alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end the worker as soon as the process that started it is gone.
+
+    A killed parent (SIGKILL, the OOM killer) cannot stop its worker, and the worker would wait
+    on its task queue forever (it holds that queue's write end itself), with GX loaded (~260 MB)
+    and multiprocessing's resource tracker beside it. A daemon thread watches the parent instead.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="comex-parent-watch", daemon=True).start()
+
+
 def _import_gx() -> float:
     started = time.perf_counter()
     gx_module()
@@ -47,7 +67,12 @@ def start() -> None:
     global _EXECUTOR, _READY
     with _LOCK:
         if _EXECUTOR is None:
-            _EXECUTOR = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _EXECUTOR = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
             _READY = _EXECUTOR.submit(_import_gx)
 
 

@@ -6,7 +6,9 @@ objects (pandas data source, dataframe asset, whole-dataframe batch definition,
 ExpectationSuite, ValidationDefinition), runs them and returns a `SuiteOutcome` with the
 failing expectations and a sample of offending rows. `publish_docs` renders this run's
 results into the Data Docs site (what a Checkpoint's UpdateDataDocsAction does, but once per
-group of suites: rendering costs more than validating these small frames).
+group of suites: rendering costs more than validating these small frames) and rewrites the
+run's report, `report.html`: one self-contained page (`report.py`) that opens offline, where
+the Data Docs need CDNs for their scripts and styles.
 
 `import great_expectations` takes seconds: it happens in `gx_module()`, on first use only.
 """
@@ -24,12 +26,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from orchestration.quality.report import ExpectationRow, SuiteReport, write_report
+
 if TYPE_CHECKING:
     import pandas as pd
 
 DATASOURCE = "comex_frames"
 BATCH = "whole_frame"
 DOCS_SITE = "local_site"
+REPORT_FILE = "report.html"
 SAMPLE_ROWS = 5
 
 _GX_LOCK = threading.Lock()
@@ -84,7 +89,7 @@ class Expect:
         if target is None and "column_A" in self.kwargs:
             target = f"{self.kwargs['column_A']}, {self.kwargs['column_B']}"
         name = self.type.removeprefix("Expect")
-        return f"{name}({target}{'; ' if target and args else ''}{', '.join(args)})"
+        return f"{name}({target or ''}{'; ' if target and args else ''}{', '.join(args)})"
 
 
 @dataclass
@@ -176,6 +181,7 @@ class QualityContext:
         self.datasource = self.gx_context.data_sources.add_or_update_pandas(DATASOURCE)
         self.run_key: str | None = None
         self._pending_docs: list[Any] = []
+        self._reports: dict[str, SuiteReport] = {}  # this run's suites, for report.html
         self._definitions: dict[str, tuple[Any, str]] = {}  # suite name -> (validation definition, config)
 
     @property
@@ -188,12 +194,14 @@ class QualityContext:
         return None if self.root is None else self.docs_dir / "index.html"
 
     def start_run(self, run_key: str) -> None:
-        """A new run: forget the previous run's validation results and Data Docs (one report per run)."""
+        """A new run: forget the previous run's validation results, Data Docs and report (one report per run)."""
         self.run_key = run_key
         self._pending_docs.clear()
+        self._reports.clear()
         if self.root is not None:
             shutil.rmtree(self.root / "gx" / "uncommitted" / "validations", ignore_errors=True)
             shutil.rmtree(self.docs_dir, ignore_errors=True)
+            (self.root / REPORT_FILE).unlink(missing_ok=True)
 
     def _definition(self, spec: SuiteSpec) -> Any:
         """The suite's ValidationDefinition, (re)stored only when the expectations changed."""
@@ -234,10 +242,10 @@ class QualityContext:
             result_format=result_format,
             run_id=RunIdentifier(run_name=self.run_key or "adhoc"),
         )
+        pairs = list(zip(spec.expectations, _in_order(definition, result), strict=True))
+        rows = [_row(expect, item) for expect, item in pairs]
         failures = [
-            self._failure(spec, expect, item)
-            for expect, item in zip(spec.expectations, result.results, strict=True)
-            if not item.success
+            _failure(spec, expect, row) for (expect, _), row in zip(pairs, rows, strict=True) if not row.success
         ]
         outcome = SuiteOutcome(
             suite=spec.name,
@@ -250,6 +258,7 @@ class QualityContext:
         if self.root is not None:
             outcome.result_id = self._result_id(definition, result)
             self._pending_docs.append(outcome.result_id)
+            self._reports[spec.name] = SuiteReport(spec.name, spec.description, outcome.success, outcome.rows, rows)
         return outcome
 
     @staticmethod
@@ -265,33 +274,64 @@ class QualityContext:
             batch_identifier=result.batch_id,
         )
 
-    @staticmethod
-    def _failure(spec: SuiteSpec, expect: Expect, item: Any) -> Failure:
-        details = item.result or {}
-        if item.exception_info and item.exception_info.get("raised_exception"):
-            message = str(item.exception_info.get("exception_message", "")).splitlines()[:1]
-            return Failure(spec.name, expect.describe(), expect.column, observed=f"error: {' '.join(message)}")
-        sample = details.get("partial_unexpected_index_list") or []
-        if not sample and details.get("partial_unexpected_list"):
-            sample = [{"value": v} for v in details["partial_unexpected_list"]]
-        return Failure(
-            suite=spec.name,
-            expectation=expect.describe(),
-            column=expect.column,
-            unexpected_count=_plain(details.get("unexpected_count")),
-            sample=[_plain(row) for row in sample[:SAMPLE_ROWS]],
-            observed=_plain(details.get("observed_value")),
-        )
-
     def publish_docs(self) -> Path | None:
-        """Render the results validated since the last call (and the suites) into the Data Docs."""
-        if self.root is None or not self._pending_docs:
-            return self.docs_index
-        ids = list(self._pending_docs)
-        suites = list({rid.expectation_suite_identifier.name: rid.expectation_suite_identifier for rid in ids}.values())
-        self.gx_context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*ids, *suites])
-        self._pending_docs.clear()
-        return self.docs_index
+        """Render the results validated since the last call into the Data Docs; rewrite the report, its path."""
+        if self.root is None:
+            return None
+        if self._pending_docs:
+            ids = list(self._pending_docs)
+            suites = {rid.expectation_suite_identifier.name: rid.expectation_suite_identifier for rid in ids}
+            self.gx_context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*ids, *suites.values()])
+            self._pending_docs.clear()
+            docs = self.docs_dir.relative_to(self.root) / "index.html"
+            write_report(
+                self.root / REPORT_FILE, list(self._reports.values()), self.run_key or "adhoc", docs.as_posix()
+            )
+        report = self.root / REPORT_FILE
+        return report if report.is_file() else None
+
+
+def _in_order(definition: Any, result: Any) -> list[Any]:
+    """The results in the suite's order (GX lists the expectations that raised first)."""
+    order = {expectation.id: i for i, expectation in enumerate(definition.suite.expectations)}
+    if None in order or len(order) != len(result.results):
+        return list(result.results)
+    return sorted(result.results, key=lambda item: order.get(item.expectation_config.id, len(order)))
+
+
+def _row(expect: Expect, item: Any) -> ExpectationRow:
+    """One GX ExpectationValidationResult as plain values."""
+    details = item.result or {}
+    row = ExpectationRow(expect.describe(), bool(item.success), arguments=_plain(dict(expect.kwargs)))
+    row.error = _error(item.exception_info)
+    if row.error is not None:
+        return row
+    sample = details.get("partial_unexpected_index_list") or []
+    if not sample and details.get("partial_unexpected_list"):
+        sample = [{"value": v} for v in details["partial_unexpected_list"]]
+    row.observed = _plain(details.get("observed_value"))
+    if row.observed is None and details.get("partial_missing_list"):  # a set expectation: values not found
+        row.observed = {"missing": _plain(details["partial_missing_list"])}
+    row.unexpected_count = _plain(details.get("unexpected_count"))
+    row.unexpected_percent = _plain(details.get("unexpected_percent"))
+    row.sample = [_plain(r) for r in sample[:SAMPLE_ROWS]]
+    return row
+
+
+def _error(info: dict[str, Any] | None) -> str | None:
+    """The first line of the exception GX caught, if any (flat, or one entry per metric)."""
+    infos = [info] if info and "raised_exception" in info else list((info or {}).values())
+    for entry in infos:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return " ".join(str(entry.get("exception_message") or "").splitlines()[:1]) or "exception"
+    return None
+
+
+def _failure(spec: SuiteSpec, expect: Expect, row: ExpectationRow) -> Failure:
+    """A failed expectation for the check's metadata and the terminal summary."""
+    if row.error is not None:
+        return Failure(spec.name, row.expectation, expect.column, observed=f"error: {row.error}")
+    return Failure(spec.name, row.expectation, expect.column, row.unexpected_count, row.sample, row.observed)
 
 
 _CONTEXTS: dict[str | None, QualityContext] = {}

@@ -35,7 +35,7 @@ class CheckLine:
 
 @dataclass
 class QualitySummary:
-    """Every check of a run, and where the Data Docs are."""
+    """Every check of a run, and where its quality report is."""
 
     checks: list[CheckLine] = field(default_factory=list)
     data_docs: str | None = None
@@ -130,7 +130,7 @@ def summary_lines(summary: QualitySummary) -> list[str]:
             for row in (failure.get("sample") or [])[:MAX_SAMPLE]:
                 lines.append(f"      e.g. {_sample(row) if isinstance(row, dict) else row}")
     if len(problems) > MAX_LISTED:
-        lines.append(f"  … and {len(problems) - MAX_LISTED} more (see the Dagster run or the Data Docs)")
+        lines.append(f"  … and {len(problems) - MAX_LISTED} more (see the Dagster run or the quality report)")
     if summary.data_docs:
         lines.append(f"  report: {summary.data_docs}")
     return lines

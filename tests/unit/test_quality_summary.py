@@ -19,7 +19,7 @@ def test_summary_lists_failures_first_with_their_evidence() -> None:
             CheckLine("marts/flow_links", "not_null_flow_links_product_label", "failed", failed_rows=3),
             CheckLine("marts/territory_totals", "gx_invariants", "passed"),
         ],
-        data_docs="/w/quality/data_docs/index.html",
+        data_docs="/w/quality/report.html",
     )
     lines = summary_lines(summary)
     assert lines[0] == "quality checks: 1 passed, 1 warned, 2 failed (3 Great Expectations, 1 dbt tests)"
@@ -28,7 +28,7 @@ def test_summary_lists_failures_first_with_their_evidence() -> None:
     assert lines[3] == "      e.g. file_name=REGIONAL_CPF4PAYSE.txt, rejected_rate=0.15"
     assert "  FAILED: marts/flow_links · not_null_flow_links_product_label (3 failing rows)" in lines
     assert "  warning: customs_files · gx_vintage_revisions" in lines
-    assert lines[-1] == "  report: /w/quality/data_docs/index.html"
+    assert lines[-1] == "  report: /w/quality/report.html"
 
 
 def test_no_checks_no_lines() -> None:

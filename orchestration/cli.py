@@ -325,7 +325,10 @@ def export(
     except (ComexError, ValueError) as exc:
         _fail(f"export failed: {exc}", traceback.format_exc(), verbose)
     except Exception as exc:
-        _fail(f"export failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+        from orchestration.disk_space import explain_disk_full
+
+        said = explain_disk_full(str(exc), [paths.exports_dir, paths.warehouse.parent])
+        _fail(said or f"export failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     console = Console(stderr=True, highlight=False)
     rows = ", ".join(f"{f.table} {f.rows:,}" for f in export_set.files if f.format == "csv" and f.headers == "en")
     state = "unchanged" if published.unchanged else f"{len(published.moved)} file(s) replaced"
@@ -373,7 +376,10 @@ def fetch(
     except ComexError as exc:
         _fail(f"fetch failed: {exc}", traceback.format_exc(), verbose)
     except Exception as exc:
-        _fail(f"fetch failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+        from orchestration.disk_space import explain_disk_full
+
+        said = explain_disk_full(str(exc), [paths.raw_dir])
+        _fail(said or f"fetch failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     changed = report.changed
     console.print(
         f"[green]done[/green]: {len(changed)} new or updated ({', '.join(changed) or 'none'}), "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 from orchestration.definitions import defs
+from orchestration.disk_space import explain_disk_full
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
 from orchestration.resources import resource_config
@@ -70,7 +72,7 @@ def run_refresh(
             raise_on_error=False,
             tags=run_tags,
         )
-        summary = summarise_run(result.all_events)
+        summary = _with_disk_full_said(summarise_run(result.all_events), paths)
         outcome = summarise(result.success, summary, time.perf_counter() - started)
         for stats in dagster_instance.get_run_step_stats(result.run_id):
             if stats.start_time is not None and stats.end_time is not None:
@@ -87,6 +89,15 @@ def run_refresh(
     )
     write_record(paths.warehouse, record)
     return outcome
+
+
+def _with_disk_full_said(summary: RunSummary, paths: Paths) -> RunSummary:
+    """A failure for want of disk space names the path and what is free there."""
+    failure = summary.failure
+    folders = [paths.warehouse.parent, paths.exports_dir]
+    if failure is None or (line := explain_disk_full(failure.message, folders)) is None:
+        return summary
+    return dataclasses.replace(summary, failure=dataclasses.replace(failure, message=line))
 
 
 def summarise(success: bool, summary: RunSummary, seconds: float) -> RunOutcome:

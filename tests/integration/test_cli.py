@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration import warehouse
+from orchestration.refresh_record import record_path
 from orchestration.runner import RunOutcome
 from orchestration.settings import REPO_ROOT, Paths
 
@@ -161,7 +164,64 @@ def test_a_second_writer_is_refused(tmp_path: Path) -> None:
         result = _comex("refresh", "--sample", env=env)
     assert result.returncode == 1
     # refused before the run starts (no Dagster, no dbt imported): the error is the only line
-    assert result.stderr.strip().splitlines() == [
-        f"error: {live}: another refresh is writing it (pid {os.getpid()}); try again when it has finished"
-    ]
+    [line] = result.stderr.strip().splitlines()
+    assert re.fullmatch(
+        rf"error: {re.escape(str(live))}: another refresh is writing it \(pid {os.getpid()}, refresh started "
+        r"[0-9T:+-]+\); try again when it has finished",
+        line,
+    ), line
     assert not live.exists()
+
+
+def test_a_dbt_failure_is_its_whole_sentence(sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path) -> None:
+    """A mart altered by hand: dbt's incremental run refuses it, and the operator reads dbt's whole reason."""
+    source = sample_refresh[0]
+    live = tmp_path / "w" / "comex.duckdb"
+    live.parent.mkdir()
+    shutil.copyfile(source.warehouse, live)
+    shutil.copyfile(record_path(source.warehouse), record_path(live))  # built by this project: incremental
+    with duckdb.connect(str(live)) as con:
+        con.execute("alter table marts.territory_quarterly_totals rename column growth_yoy to growth_yoy_old")
+    before = hashlib.sha256(live.read_bytes()).hexdigest()
+
+    failed = _comex("refresh", "--sample", "--force", "--warehouse", str(live), "--exports-dir", str(tmp_path / "e"))
+
+    assert failed.returncode == 1
+    [line] = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(
+        "error: refresh failed (step comex_dbt_assets): territory_quarterly_totals: Compilation Error in model "
+        "territory_quarterly_totals (models/marts/territory_quarterly_totals.sql) The source and target schemas "
+        "on this incremental model are out of sync!"
+    ), line
+    assert "Target columns not in source: [DuckDBColumn(column='growth_yoy_old'" in line
+    assert "The dbt CLI process" not in failed.stdout + failed.stderr
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
+
+
+def _small_disk(mount_point: Path, size: str) -> list[str]:
+    """A command prefix running the rest in a private mount namespace where `mount_point` is a
+    tmpfs of `size` (an unprivileged user namespace: no root needed); skips where the kernel refuses."""
+    mount_point.mkdir()
+    prefix = ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size="$0" tmpfs "$1" && shift && exec "$@"']
+    probe = subprocess.run([*prefix, size, str(mount_point), "true"], capture_output=True, text=True, check=False)
+    if shutil.which("unshare") is None or probe.returncode != 0:
+        pytest.skip(f"no private tmpfs here (unshare -rm + mount): {probe.stderr.strip()}")
+    return [*prefix, size, str(mount_point)]
+
+
+def test_a_full_disk_is_one_line_naming_the_path(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    small = _small_disk(disk, "8m")
+    args = ["refresh", "--sample", "--warehouse", str(disk / "comex.duckdb"), "--exports-dir", str(disk / "exports")]
+
+    failed = subprocess.run([*small, COMEX, *args], capture_output=True, text=True, timeout=600, check=False)
+
+    assert failed.returncode == 1
+    [line] = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert re.fullmatch(
+        rf"error: refresh failed \(step customs_files\): disk full: no space left on device writing "
+        rf"{re.escape(str(disk))}/\.comex\.duckdb\.building/comex\.duckdb \([0-9.,]+ [KM]?B free there\); "
+        r"free some space on that disk, or point --warehouse / --exports-dir at a larger one, and run again",
+        line,
+    ), line
+    assert "TransactionContext" not in failed.stdout + failed.stderr

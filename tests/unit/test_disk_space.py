@@ -1,0 +1,22 @@
+"""A full disk is said as one line naming the path, whichever layer noticed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.disk_space import explain_disk_full
+
+
+def test_duckdb_names_its_file_and_that_file_is_said(tmp_path: Path) -> None:
+    message = f'Failed to commit: Could not write file "{tmp_path}/w.duckdb": No space left on device'
+    line = explain_disk_full(message, [Path("/elsewhere")])
+    assert line is not None and line.startswith(f"disk full: no space left on device writing {tmp_path}/w.duckdb (")
+
+
+def test_an_os_error_without_a_path_names_the_fullest_folder_written_to(tmp_path: Path) -> None:
+    line = explain_disk_full("dbt could not run: [Errno 28] No space left on device", [tmp_path / "not-yet"])
+    assert line is not None and f"writing {tmp_path}/not-yet (" in line  # free space read on the existing parent
+
+
+def test_other_failures_are_left_as_they_are() -> None:
+    assert explain_disk_full("Binder Error: column x not found", [Path("/")]) is None

@@ -8,15 +8,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, RunsFilter
 
+from orchestration.dagster_home import ensure_dagster_home
 from orchestration.definitions import defs
 from orchestration.disk_space import explain_disk_full
+from orchestration.errors import WarehouseBusyError
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
-from orchestration.resources import resource_config
+from orchestration.resources import paths_of_run, resource_config
+from orchestration.run_guard import IN_PROGRESS
 from orchestration.run_report import RunSummary, refresh_record, summarise_run
 from orchestration.settings import Paths
+from orchestration.warehouse import check_not_busy
 
 
 @dataclass
@@ -48,8 +52,10 @@ def run_refresh(
 ) -> RunOutcome:
     """Execute the refresh job in this process; never raises for a failed step.
 
-    dbt's own output (which dagster-dbt echoes on stdout) goes to `refresh_log_path`; the
-    outcome is recorded in `last_refresh.json` next to the warehouse (`comex status`).
+    The run is recorded in the persistent Dagster instance (`DAGSTER_HOME`, else one beside
+    the warehouse: `make dagster` shows its history and checks) unless `instance` is given.
+    dbt's own output goes to `refresh_log_path`; the outcome is recorded in
+    `last_refresh.json` next to the warehouse (`comex status`).
     """
     job = defs.resolve_job_def(job_name)
     run_tags = {**CLI_TRIGGER_TAGS, **(tags or {})}
@@ -61,8 +67,9 @@ def run_refresh(
     with (
         log_path.open("w", encoding="utf-8") as log_file,
         contextlib.redirect_stdout(log_file),
-        contextlib.nullcontext(instance) if instance else DagsterInstance.ephemeral() as dagster_instance,
+        contextlib.nullcontext(instance) if instance else persistent_instance(paths) as dagster_instance,
     ):
+        end_interrupted_runs(dagster_instance)
         result = job.execute_in_process(
             run_config={
                 "resources": resource_config(paths, sample=sample, accept_revisions=accept_revisions),
@@ -89,6 +96,25 @@ def run_refresh(
     )
     write_record(paths.warehouse, record)
     return outcome
+
+
+def persistent_instance(paths: Paths) -> DagsterInstance:
+    """The Dagster instance CLI refreshes are recorded in (made on first use)."""
+    return DagsterInstance.from_config(str(ensure_dagster_home(paths.warehouse)))
+
+
+def end_interrupted_runs(instance: DagsterInstance) -> None:
+    """Mark as failed the CLI refreshes of this instance that a kill left "started" forever.
+
+    A run still in progress whose warehouse nobody is writing was killed: left so, the UI would
+    show it running, and the schedule and sensor would wait for it (`writer_run_in_progress`).
+    """
+    for run in instance.get_runs(filters=RunsFilter(tags=CLI_TRIGGER_TAGS, statuses=IN_PROGRESS)):
+        try:
+            check_not_busy(paths_of_run(run.run_config).warehouse)
+        except WarehouseBusyError:
+            continue  # a refresh of that warehouse is running now
+        instance.report_run_failed(run, "interrupted: the process was killed before the run finished")
 
 
 def _with_disk_full_said(summary: RunSummary, paths: Paths) -> RunSummary:

@@ -28,7 +28,7 @@ from dagster import (
 from orchestration.freshness import new_files
 from orchestration.ingestion.drop_zone import received_files
 from orchestration.jobs import refresh_job
-from orchestration.refresh_record import FINGERPRINT_TAG, dbt_fingerprint, write_record
+from orchestration.refresh_record import CLI_TRIGGER_TAGS, FINGERPRINT_TAG, dbt_fingerprint, write_record
 from orchestration.resources import paths_of_run, resource_config
 from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, writer_run_in_progress
 from orchestration.run_report import refresh_record, summarise_run
@@ -101,8 +101,8 @@ def raw_dir_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
 def record_run_outcome(context: RunStatusSensorContext) -> None:
     """Write `last_refresh.json` for a finished warehouse-writing run of this instance."""
     run = context.dagster_run
-    if run.tags.get(WRITER_TAG_KEY) is None:
-        return
+    if run.tags.get(WRITER_TAG_KEY) is None or all(run.tags.get(k) == v for k, v in CLI_TRIGGER_TAGS.items()):
+        return  # not a writer, or a CLI refresh (it records its own outcome)
     instance = context.instance
     events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event is not None]
     stats = instance.get_run_stats(run.run_id)

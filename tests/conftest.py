@@ -3,7 +3,13 @@ written, as `make setup` does."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Each test's refreshes are recorded in a Dagster instance beside its own warehouse, never in
+# the operator's instance.
+os.environ.pop("DAGSTER_HOME", None)
 
 
 def pytest_configure(config: pytest.Config) -> None:

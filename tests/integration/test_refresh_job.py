@@ -8,8 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration import warehouse
+from orchestration.dagster_home import EXAMPLE_CONFIG
 from orchestration.definitions import defs
 from orchestration.exports.contract import MART_TABLES
 from orchestration.jobs import REFRESH_JOB_NAME
@@ -53,6 +55,25 @@ def test_sample_refresh_publishes_warehouse_and_exports(sample_refresh: tuple[Pa
     assert [v["file_name"] for v in manifest["source_vintages"]] == sorted(p.name for p in paths.raw_dir.glob("*.zip"))
     assert not warehouse.working_copy_path(paths.warehouse).exists()
     assert not (paths.exports_dir / ".staging").exists()
+
+
+def test_the_refresh_is_in_the_persistent_dagster_instance_with_its_assets_and_checks(
+    sample_refresh: tuple[Paths, RunOutcome],
+) -> None:
+    """What `make dagster` shows after `make run`: the run, every asset materialized, every check."""
+    home = sample_refresh[0].warehouse.parent / "dagster_home"
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    with DagsterInstance.from_config(str(home)) as instance:
+        first = instance.get_runs(filters=RunsFilter(job_name=REFRESH_JOB_NAME), ascending=True)[0]
+        assert first.status == DagsterRunStatus.SUCCESS and first.tags["comex/trigger"] == "cli"
+        keys = job.asset_layer.executable_asset_keys
+        assert len(keys) >= 40
+        never = [k.to_user_string() for k in keys if instance.get_latest_materialization_event(k) is None]
+        assert never == []
+        checks = job.asset_layer.asset_graph.asset_check_keys
+        evaluated = [c for c in checks if instance.event_log_storage.get_asset_check_execution_history(c, limit=1)]
+        assert len(evaluated) == len(checks) > 0
 
 
 def test_second_refresh_without_new_files_changes_nothing(sample_refresh: tuple[Paths, RunOutcome]) -> None:

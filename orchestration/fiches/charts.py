@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from orchestration.fiches import tiling
 from orchestration.fiches.data import (
     FLOWS,
     OTHERS_CODE,
@@ -43,6 +44,9 @@ OTHERS_NODE_COLOR = "#a8a8b3"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif", "size": 12}
 SEPARATORS = ",\u00a0"  # d3 decimal then thousands separator
 TREEMAP_MAX_ITEMS = 20
+TREEMAP_HEIGHT = 380
+TREEMAP_WIDTHS = range(394, 495, 10)  # px: a treemap on two columns, in a 901 px window to print (494)
+TREEMAP_LABEL_PX = 9.5  # a label must fit at this size; Plotly hides those below 8 px (uniformtext)
 LABEL_MAX = 42
 FLOW_COLOR = {"export": EXPORT_COLOR, "import": IMPORT_COLOR}
 
@@ -67,6 +71,7 @@ class Chart:
     description: str
     table: Table
     flow: str | None = None
+    legend: tuple[tuple[int, str], ...] = ()  # numbered treemap tiles: (number, name and share)
 
 
 def shorten(label: str, limit: int = LABEL_MAX) -> str:
@@ -192,46 +197,39 @@ def balance_chart(chart_id: str, partners: list[Partner], place: str) -> Chart:
 
 
 def treemap_chart(chart_id: str, activities: list[Activity], flow: str, place: str) -> Chart:
-    """Treemap of a flow's A129 products (area ∝ value); beyond the first 20, one "Autres activités" tile."""
-    shown = activities[:TREEMAP_MAX_ITEMS]
-    rest = activities[TREEMAP_MAX_ITEMS:]
-    labels = [wrap(shorten(a.label, 64)) for a in shown]
-    values = [a.value_eur for a in shown]
-    shares = [a.share_of_flow for a in shown]
-    full = [a.label for a in shown]
-    if rest:
-        labels.append("Autres activités")
-        values.append(sum(a.value_eur for a in rest))
-        shares.append(sum(a.share_of_flow for a in rest))
-        full.append(f"Autres activités ({len(rest)} produits)")
+    """Treemap of a flow's A129 products (area ∝ value); beyond the first 20, one "Autres activités" tile.
+
+    Tiles too small for their label carry a number instead, named in the legend under the chart.
+    """
+    tiles = _treemap_tiles(activities)
+    labels, numbered = _tile_labels(tiles)
     color = FLOW_COLOR[flow]
     data = [
         {
             "type": "treemap",
             "labels": labels,
-            "parents": [""] * len(labels),
-            "values": values,
-            "ids": [f"{flow}-{i}" for i in range(len(labels))],
-            "text": [format_percent(s) for s in shares],
-            "texttemplate": "<b>%{label}</b><br>%{text}",
-            "textposition": "top left",
-            "customdata": [
-                f"{name}<br>{format_meur(v)} ({format_percent(s)})"
-                for name, v, s in zip(full, values, shares, strict=True)
+            "parents": [""] * len(tiles),
+            "values": [t.value for t in tiles],
+            "ids": [f"{flow}-{i}" for i in range(len(tiles))],
+            "text": [format_percent(t.share) for t in tiles],
+            "texttemplate": [
+                "<b>%{label}</b>" if i in numbered else "<b>%{label}</b><br>%{text}" for i in range(len(tiles))
             ],
+            "textposition": "top left",
+            "customdata": [f"{t.name}<br>{format_meur(t.value)} ({format_percent(t.share)})" for t in tiles],
             "hovertemplate": "%{customdata}<extra></extra>",
             "marker": {
-                "colors": [color] * len(labels),
+                "colors": [color] * len(tiles),
                 "line": {"color": "#ffffff", "width": 2},
             },
             "opacity": 1,
             "sort": True,
-            "tiling": {"pad": 2},
+            "tiling": {"pad": tiling.TILE_PAD},
             "insidetextfont": {"color": "#ffffff"},
             "pathbar": {"visible": False},
         }
     ]
-    layout = _base_layout(380)
+    layout = _base_layout(TREEMAP_HEIGHT)
     layout["uniformtext"] = {"minsize": 8, "mode": "hide"}  # no unreadable labels in tiny tiles
     word = "exportés" if flow == "export" else "importés"
     table = Table(
@@ -245,7 +243,50 @@ def treemap_chart(chart_id: str, activities: list[Activity], flow: str, place: s
         + ", ".join(f"{a.label} {format_percent(a.share_of_flow)}" for a in activities[:5])
         + ("…" if len(activities) > 5 else ".")
     )
-    return Chart(chart_id, "treemap", {"data": data, "layout": layout}, description, table, flow)
+    legend = tuple((n, f"{tiles[i].name} ({format_percent(tiles[i].share)})") for i, n in numbered.items())
+    return Chart(chart_id, "treemap", {"data": data, "layout": layout}, description, table, flow, legend)
+
+
+@dataclass(frozen=True)
+class TreemapTile:
+    """One tile of a treemap: its label (shortened), full name, value and share of the flow."""
+
+    short: str
+    name: str
+    value: int
+    share: float
+
+
+def _treemap_tiles(activities: list[Activity]) -> list[TreemapTile]:
+    """The first 20 products, then one "Autres activités" tile for the rest, in rank order."""
+    tiles = [TreemapTile(shorten(a.label, 64), a.label, a.value_eur, a.share_of_flow) for a in activities]
+    shown, rest = tiles[:TREEMAP_MAX_ITEMS], activities[TREEMAP_MAX_ITEMS:]
+    if rest:
+        value, share = sum(a.value_eur for a in rest), sum(a.share_of_flow for a in rest)
+        shown.append(TreemapTile("Autres activités", f"Autres activités ({len(rest)} produits)", value, share))
+    return shown
+
+
+def _tile_labels(tiles: list[TreemapTile]) -> tuple[list[str], dict[int, int]]:
+    """Each tile's label wrapped to its width, and {tile index: number} of those too small for it (1, 2… by size).
+
+    The tiles are laid out as Plotly draws them at each width a treemap gets on two columns (the
+    layout changes with the width); a label must fit in all of them at `TREEMAP_LABEL_PX`.
+    """
+    order = sorted(range(len(tiles)), key=lambda i: -tiles[i].value)  # Plotly's `sort`: stable, descending
+    values = [tiles[i].value for i in order]
+    layouts = [tiling.tile_sizes(values, width - 20, TREEMAP_HEIGHT - 20) for width in TREEMAP_WIDTHS]
+    labels = [""] * len(tiles)
+    numbered: dict[int, int] = {}
+    for rank, i in enumerate(order):
+        sizes = [layout[rank] for layout in layouts]
+        lines = tiling.fit_label(tiles[i].short, format_percent(tiles[i].share), sizes, TREEMAP_LABEL_PX)
+        if lines:
+            labels[i] = "<br>".join(lines)
+        else:
+            numbered[i] = len(numbered) + 1
+            labels[i] = str(numbered[i])
+    return labels, numbered
 
 
 def _node_order(totals: dict[str, tuple[str, int]]) -> list[str]:

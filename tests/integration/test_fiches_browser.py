@@ -236,3 +236,26 @@ def test_index_overview_sorts_and_maps(chromium: Path, fiches: tuple[Path, Path]
     assert len(tiles) >= 100 and {"88", "20", "9A"} <= {code for code, _ in tiles}
     assert any("Évolution des exportations sur un an" in title for _, title in tiles)
     assert "<h2>Carte des départements</h2>" in dom and 'id="tilemap-dom"' in dom
+
+
+def test_treemap_small_tiles_numbered_in_a_legend(vosges_dom: tuple[str, list[str]]) -> None:
+    dom = vosges_dom[0]
+    charts = {c["id"]: c for c in _report(dom)["charts"]}
+    for flow in ("export", "import"):
+        labels = charts[f"treemap-{flow}"]["tile_labels"]
+        numbers = [int(m.group(1)) for t in labels if (m := re.fullmatch(r"<b>(\d+)</b>", t["label"]))]
+        assert numbers and sorted(numbers) == list(range(1, len(numbers) + 1))
+        assert all(t["shown"] for t in labels if not re.fullmatch(r"<b>\d+</b>", t["label"]))  # no name hidden
+        legend = re.search(rf'<ol class="chart-legend" id="legend-treemap-{flow}"[^>]*>(.*?)</ol>', dom, re.S)
+        assert legend, f"no legend under treemap-{flow}"
+        items = re.findall(r'<li value="(\d+)"><b>\1</b> [^<]+ \([^()<]*%\)</li>', legend.group(1))
+        assert [int(n) for n in items] == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("width", [901, 1400])
+def test_treemap_names_fit_at_any_two_column_width(chromium: Path, fiches: tuple[Path, Path], width: int) -> None:
+    page = fiches[1] / "2024" / "region-13.html"
+    charts = {c["id"]: c for c in _report(dump_dom(page.as_uri(), window=(width, 1400)).stdout)["charts"]}
+    for flow in ("export", "import"):
+        labels = charts[f"treemap-{flow}"]["tile_labels"]
+        assert all(t["shown"] for t in labels if not re.fullmatch(r"<b>\d+</b>", t["label"])), labels

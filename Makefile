@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt bench docs dagster lock clean browser fiches
+.PHONY: help setup run test lint fmt bench docs dagster lock clean browser java fiches
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,11 +33,15 @@ run: setup ## Refresh the warehouse and exports from the bundled sample
 	$(BIN)/comex refresh --sample
 
 # Two workers (pytest-xdist), one test module each at a time (its fixtures stay in one worker).
-test: setup browser ## Run the whole test suite (pytest drives dbt build and the Dagster job)
+test: setup browser java ## Run the whole test suite (pytest drives dbt build and the Dagster job)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 browser: ## Install headless Chromium for the fiche browser tests (Debian package, no browser download)
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# pyspark 4 runs on Java 17 or later: a Java already on PATH that is recent enough is kept.
+java: ## Install a Java runtime for the Spark engine and its parity test (Debian package openjdk-17-jre-headless)
+	@java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
 
 fiches: setup ## Render every fiche (départements, régions, France) of the latest year into fiches/
 	$(BIN)/comex fiche --all

@@ -46,6 +46,12 @@
       });
     } else if (kind === "treemap") {
       out.tiles = div.querySelectorAll("g.slice").length;
+      // each tile's label as drawn ("<b>3</b>" for a numbered tile) and whether Plotly showed it
+      out.tile_labels = [];
+      Array.prototype.forEach.call(div.querySelectorAll("g.slice text.slicetext"), function (t) {
+        var label = (t.getAttribute("data-unformatted") || "").trim();
+        if (label) { out.tile_labels.push({ label: label, shown: t.style.display !== "none" }); }
+      });
     } else if (BAR_KINDS.indexOf(kind) !== -1) {
       out.bars = div.querySelectorAll("g.trace.bars g.point").length;
       out.bar_texts = Array.prototype.map.call(div.querySelectorAll("g.trace.bars text.bartext"), function (t) {

@@ -259,3 +259,17 @@ def test_treemap_names_fit_at_any_two_column_width(chromium: Path, fiches: tuple
     for flow in ("export", "import"):
         labels = charts[f"treemap-{flow}"]["tile_labels"]
         assert all(t["shown"] for t in labels if not re.fullmatch(r"<b>\d+</b>", t["label"])), labels
+
+
+@pytest.mark.parametrize(("slug", "comparisons"), [("departement-88", 2), ("region-13", 1), ("france-FR", 0)])
+def test_comparisons_leave_no_hole(chromium: Path, fiches: tuple[Path, Path], slug: str, comparisons: int) -> None:
+    page = fiches[1] / "2024" / f"{slug}.html"
+    charts = {c["id"]: c for c in _report(dump_dom(page.as_uri()).stdout)["charts"]}
+    for flow in ("export", "import"):
+        main = charts[f"sankey-{flow}"]["width"]
+        shown = [charts[k]["width"] for k in (f"sankey-{flow}-region", f"sankey-{flow}-france") if k in charts]
+        assert len(shown) == comparisons
+        if comparisons == 1:  # alone on its row: as wide as a small chart gets, not half the row
+            assert shown[0] >= min(main, 760) - 1
+        elif comparisons == 2:
+            assert all(main / 2 - 20 <= w <= main / 2 for w in shown)

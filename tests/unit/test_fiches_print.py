@@ -1,11 +1,16 @@
-"""Fiches as published: treemap tiles numbered when too small for their label."""
+"""Fiches as published: treemap tiles numbered when too small for their label, the kicker by level."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
 from orchestration.fiches import charts, tiling
+from orchestration.fiches.build import build_fiches
 from orchestration.fiches.data import Activity
+from tests.unit.test_fiches_data import exports  # noqa: F401 (the base tables' fixture)
 
 # the Vosges' 2024 export treemap of the sample (20 products and « Autres »), and the first tiles Plotly drew
 # in a 488 px wide chart (read from the page's SVG paths in Chromium)
@@ -61,3 +66,22 @@ def test_a_big_tile_keeps_its_name() -> None:
         "Produit numéro 1 de la nomenclature",
         "Produit numéro 2 de la nomenclature",
     ]
+
+
+def _kicker(html: str) -> str:
+    kickers = re.findall(r'<p class="kicker">(.*?)</p>', html, re.S)
+    assert len(kickers) == 2
+    return kickers[1]
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "kicker"),
+    [
+        ("departement", "88", "Territoires d'industrie · données douanières 2024"),
+        ("region", "13", "Données douanières 2024"),
+        ("france", None, "Données douanières 2024"),
+    ],
+)
+def test_kicker_by_level(exports: Path, tmp_path: Path, level: str, code: str | None, kicker: str) -> None:  # noqa: F811
+    page = build_fiches(exports, tmp_path, level=level, territory=code).pages[0].path
+    assert _kicker(page.read_text(encoding="utf-8")) == kicker

@@ -28,7 +28,8 @@
 
   function describe(div) {
     var kind = div.getAttribute("data-kind");
-    var out = { id: div.id, kind: kind, flow: div.getAttribute("data-flow"), scope: div.getAttribute("data-scope") };
+    var out = { id: div.id, kind: kind, flow: div.getAttribute("data-flow"), scope: div.getAttribute("data-scope"),
+      width: Math.round(div.getBoundingClientRect().width) };
     if (kind === "sankey") {
       var nodes = Array.prototype.slice.call(div.querySelectorAll("g.sankey-node"));
       var links = Array.prototype.slice.call(div.querySelectorAll("path.sankey-link"));

@@ -21,7 +21,7 @@ class BuildResult:
 
     year: int
     pages: list[FicheOutput]
-    index: Path | None
+    index: Path | None  # with --all; a single fiche's run refreshes `<year>/index.html` without reporting it
     seconds: float
 
 
@@ -34,7 +34,8 @@ def build_fiches(
     territory: str | None = None,
     all_territories: bool = False,
 ) -> BuildResult:
-    """Render one territory's fiche, or (`all_territories`) every territory of the year and the index."""
+    """Render one territory's fiche and refresh the index over the fiches present, or (`all_territories`) every
+    territory of the year and the index."""
     started = time.perf_counter()
     if level not in LEVELS:
         raise FicheRequestError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
@@ -56,5 +57,5 @@ def build_fiches(
         target = tables.territory(level, code)
     except KeyError as exc:
         raise FicheRequestError(str(exc.args[0])) from exc
-    page = renderer.render(chosen_year, target)
+    page, _ = renderer.render_one(chosen_year, target)  # the index is refreshed too: the page's link leads somewhere
     return BuildResult(chosen_year, [page], None, time.perf_counter() - started)

@@ -37,6 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 ASSETS_DIRNAME = "assets"
+INDEX_NAME = "index.html"
 LEVEL_LABELS = {"departement": "Département", "region": "Région", "france": "France"}
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -240,6 +241,7 @@ class FicheRenderer:
             "provenance": self.provenance,
             "incomplete": incomplete,
             "assets": f"../{ASSETS_DIRNAME}",
+            "index_href": INDEX_NAME if (self.year_dir(year) / INDEX_NAME).is_file() else None,
             "generated_on": self.generated_on,
             "exports_generated": self.exports_generated,
         }
@@ -296,7 +298,7 @@ class FicheRenderer:
         return {"flows": flows}
 
     def render(self, year: int, territory: Territory) -> FicheOutput:
-        """Write one territory's page; its path."""
+        """Write one territory's page (linking to the year's index if it exists); its path."""
         self._ensure_assets()
         html = self._fiche_template.render(self.context(self.tables.fiche(year, territory)))
         target = self.year_dir(year) / f"{territory.slug}.html"
@@ -328,7 +330,7 @@ class FicheRenderer:
             assets=f"../{ASSETS_DIRNAME}",
             generated_on=self.generated_on,
         )
-        target = self.year_dir(year) / "index.html"
+        target = self.year_dir(year) / INDEX_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         return target
@@ -350,7 +352,14 @@ class FicheRenderer:
         }
 
     def render_all(self, year: int) -> tuple[list[FicheOutput], Path]:
-        """Every département, région and France of `year`, then the index."""
+        """The index of `year`, then every département, région and France (each page links to the index)."""
         territories = self.tables.territories(year)
-        outputs = [self.render(year, t) for t in territories]
-        return outputs, self.render_index(year, territories)
+        index = self.render_index(year, territories)
+        return [self.render(year, t) for t in territories], index
+
+    def render_one(self, year: int, territory: Territory) -> tuple[FicheOutput, Path]:
+        """One territory's page and the index refreshed over the year's fiches present in the folder."""
+        folder = self.year_dir(year)
+        present = [t for t in self.tables.territories(year) if t == territory or (folder / f"{t.slug}.html").is_file()]
+        index = self.render_index(year, present)
+        return self.render(year, territory), index

@@ -1,4 +1,5 @@
-"""Fiches as published: treemap tiles numbered when too small for their label, the kicker by level."""
+"""Fiches as published: treemap tiles numbered when too small for their label, the kicker by level, the index
+link of a single fiche."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from orchestration.fiches import charts, tiling
 from orchestration.fiches.build import build_fiches
-from orchestration.fiches.data import Activity
+from orchestration.fiches.data import Activity, ExportTables
+from orchestration.fiches.render import FicheRenderer
 from tests.unit.test_fiches_data import exports  # noqa: F401 (the base tables' fixture)
 
 # the Vosges' 2024 export treemap of the sample (20 products and « Autres »), and the first tiles Plotly drew
@@ -85,3 +87,22 @@ def _kicker(html: str) -> str:
 def test_kicker_by_level(exports: Path, tmp_path: Path, level: str, code: str | None, kicker: str) -> None:  # noqa: F811
     page = build_fiches(exports, tmp_path, level=level, territory=code).pages[0].path
     assert _kicker(page.read_text(encoding="utf-8")) == kicker
+
+
+def test_a_single_fiche_links_to_an_index_of_the_fiches_present(exports: Path, tmp_path: Path) -> None:  # noqa: F811
+    vosges = build_fiches(exports, tmp_path, territory="88").pages[0].path
+    index = vosges.parent / "index.html"
+    assert '<a href="index.html">Toutes les fiches 2024</a>' in vosges.read_text(encoding="utf-8")
+    assert set(re.findall(r'href="(\w+-\w+)\.html"', index.read_text(encoding="utf-8"))) == {"departement-88"}
+    build_fiches(exports, tmp_path, level="region", territory="13")
+    listed = set(re.findall(r'href="(\w+-\w+)\.html"', index.read_text(encoding="utf-8")))
+    assert listed == {"departement-88", "region-13"}  # refreshed over the fiches in the folder
+    assert all((index.parent / f"{slug}.html").is_file() for slug in listed)
+
+
+def test_no_index_no_link(exports: Path, tmp_path: Path) -> None:  # noqa: F811
+    tables = ExportTables(exports)
+    page = FicheRenderer(tables, tmp_path).render(2024, tables.territory("departement", "88")).path
+    html = page.read_text(encoding="utf-8")
+    assert not (page.parent / "index.html").exists() and 'href="index.html"' not in html
+    assert "Toutes les fiches" not in html

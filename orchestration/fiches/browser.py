@@ -26,6 +26,13 @@ QUIET_FLAGS = (
     "--mute-audio",
 )
 CONSOLE_LINE = re.compile(r":CONSOLE[^\]]*\]\s*(.*)")
+# fiche.css prints on A4 (`@page`) at `zoom: 0.7`, without the screen's side gutters (main's and
+# the sections' paddings): laid out at the window below, the page is as wide as it prints.
+A4_WIDTH_MM = 210
+PRINT_MARGIN_MM = 12
+PRINT_ZOOM = 0.7
+SCREEN_GUTTERS_PX = 96
+CSS_PX_PER_MM = 96 / 25.4
 
 
 class BrowserNotFoundError(RuntimeError):
@@ -85,7 +92,13 @@ def screenshot(url: str, png: Path, *, window: tuple[int, int] = (1100, 5400), *
     return run_chromium(url, f"--screenshot={png}", window=window, **kwargs)  # type: ignore[arg-type]
 
 
+def print_window(height: int = 1400) -> tuple[int, int]:
+    """The window a fiche is laid out in before printing: its charts then take the width they print at."""
+    text_mm = A4_WIDTH_MM - 2 * PRINT_MARGIN_MM
+    return round(text_mm * CSS_PX_PER_MM / PRINT_ZOOM + SCREEN_GUTTERS_PX), height
+
+
 def print_pdf(url: str, pdf: Path, **kwargs: object) -> BrowserRun:
-    """The page printed to PDF (A4 by the print stylesheet)."""
-    kwargs.setdefault("window", (800, 1200))  # lay the charts out at A4 width before printing
+    """The page printed to PDF: A4 pages (the stylesheet's `@page`), charts laid out at the printed width."""
+    kwargs.setdefault("window", print_window())
     return run_chromium(url, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", **kwargs)  # type: ignore[arg-type]

@@ -11,12 +11,13 @@ import html
 import json
 import re
 import struct
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 
-from orchestration.fiches.browser import BrowserNotFoundError, dump_dom, find_chromium, screenshot
+from orchestration.fiches.browser import BrowserNotFoundError, dump_dom, find_chromium, print_pdf, screenshot
 from orchestration.fiches.build import build_fiches
 
 pytestmark = pytest.mark.integration
@@ -273,3 +274,118 @@ def test_comparisons_leave_no_hole(chromium: Path, fiches: tuple[Path, Path], sl
             assert shown[0] >= min(main, 760) - 1
         elif comparisons == 2:
             assert all(main / 2 - 20 <= w <= main / 2 for w in shown)
+
+
+# --- printing: A4 pages, breaks between figures (the PDF read with regexes: Chromium writes plain objects and
+# a tagged structure, whose headings, paragraphs and figures say what lies on which page)
+
+A4_PT = (595.0, 842.0)
+PRINTED = ("departement-88", "region-13", "france-FR")
+PDF_OBJECT = re.compile(rb"(\d+) 0 obj\s*(<<.*?>>)\s*(?:stream|endobj)", re.S)
+PDF_REF = re.compile(rb"(\d+) 0 R")
+BLOCK_TAGS = ("P", "L", "Figure", "Table")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed fiche: each page's size (pt) and its tagged content in reading order."""
+
+    sizes: list[tuple[float, float]]
+    content: list[tuple[int, int | None, str, str | None]]  # (page, heading element, its tag, outer block tag)
+
+    def orphaned_headings(self) -> list[str]:
+        """Headings followed on their page by nothing but paragraphs (no figure, list or table): left alone."""
+        found = []
+        for i, (page, heading, tag, _) in enumerate(self.content):
+            if heading is None or (i + 1 < len(self.content) and self.content[i + 1][1] == heading):
+                continue  # not the heading's last piece
+            rest = [c for c in self.content[i + 1 :] if c[0] == page]
+            if not any(c[1] is None and c[3] != "P" for c in rest):
+                found.append(f"{tag} at the foot of page {page + 1}")
+        return found
+
+
+def _pdf_ref(body: bytes, key: bytes) -> int:
+    match = re.search(rb"/" + key + rb"\s+(\d+) 0 R", body)
+    assert match, f"no /{key.decode()} in {body[:200]!r}"
+    return int(match.group(1))
+
+
+def _page_tree(objects: dict[int, bytes], node: int) -> list[int]:
+    body = objects[node]
+    if re.search(rb"/Type\s*/Page\b", body):
+        return [node]
+    kids = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
+    assert kids, body[:200]
+    return [page for kid in PDF_REF.findall(kids.group(1)) for page in _page_tree(objects, int(kid))]
+
+
+def _read_printed(data: bytes) -> Printed:
+    objects = {int(n): body for n, body in PDF_OBJECT.findall(data)}
+    catalog = next(body for body in objects.values() if re.search(rb"/Type\s*/Catalog", body))
+    pages = _page_tree(objects, _pdf_ref(catalog, b"Pages"))
+    sizes = []
+    for page in pages:
+        box = re.search(rb"/MediaBox\s*\[([^\]]*)\]", objects[page])
+        assert box, objects[page][:200]
+        x0, y0, x1, y1 = map(float, box.group(1).split())
+        sizes.append((x1 - x0, y1 - y0))
+    number = {page: i for i, page in enumerate(pages)}
+    content: list[tuple[int, int | None, str, str | None]] = []
+
+    def walk(node: int, page: int | None, heading: tuple[int, str] | None, block: str | None) -> None:
+        body = objects[node]
+        tag = re.search(rb"/S\s*/(\w+)", body)
+        name = tag.group(1).decode() if tag else ""
+        heading = (node, name) if re.fullmatch(r"H\d", name) else heading
+        block = block or (name if name in BLOCK_TAGS else None)
+        if own := re.search(rb"/Pg\s+(\d+) 0 R", body):
+            page = number[int(own.group(1))]
+        kids = re.search(rb"/K\s*(\[.*\]|\d+ 0 R|\d+)", body, re.S)
+        for token in re.findall(rb"<<.*?>>|\d+ 0 R|\d+", kids.group(1), re.S) if kids else []:
+            if token.endswith(b" R"):
+                walk(int(token.split()[0]), page, heading, block)
+            elif not token.startswith(b"<<") and page is not None:  # a marked-content id: drawn on `page`
+                content.append((page, heading[0] if heading else None, heading[1] if heading else "", block))
+
+    root = objects[_pdf_ref(catalog, b"StructTreeRoot")]
+    top = re.search(rb"/K\s*(\[.*?\]|\d+ 0 R)", root, re.S)
+    assert top, "the PDF carries no tagged structure"
+    for kid in PDF_REF.findall(top.group(1)):
+        walk(int(kid), None, None, None)
+    return Printed(sizes, content)
+
+
+@pytest.fixture(scope="module")
+def printed(chromium: Path, fiches: tuple[Path, Path]) -> dict[str, Printed]:
+    """The Vosges, Grand Est and France fiches printed to PDF as `comex fiche --pdf` prints them."""
+    out = {}
+    for slug in PRINTED:
+        page = fiches[1] / "2024" / f"{slug}.html"
+        run = print_pdf(page.as_uri(), page.with_suffix(".pdf"))
+        assert run.returncode == 0, run.stderr[-2000:]
+        out[slug] = _read_printed(page.with_suffix(".pdf").read_bytes())
+    return out
+
+
+@pytest.mark.parametrize("slug", PRINTED)
+def test_pdf_pages_are_a4(printed: dict[str, Printed], slug: str) -> None:
+    sizes = printed[slug].sizes
+    assert all(abs(w - A4_PT[0]) <= 1 and abs(h - A4_PT[1]) <= 1 for w, h in sizes), sizes
+    # seven sections and 15 charts at 70 %: a page or two each (US Letter and 16 pages before)
+    assert 6 <= len(sizes) <= 10, len(sizes)
+
+
+@pytest.mark.parametrize("slug", PRINTED)
+def test_pdf_first_page_holds_the_first_figure(printed: dict[str, Printed], slug: str) -> None:
+    content = printed[slug].content
+    first = [(tag, block) for page, _, tag, block in content if page == 0]
+    assert ("H1", None) in first and "H2" in {tag for tag, _ in first}
+    after_h2 = first[[tag for tag, _ in first].index("H2") :]
+    assert ("", "Figure") in after_h2  # the balance chart under its heading, not alone on page 2
+    assert {page for page, *_ in content} == set(range(len(printed[slug].sizes)))  # no blank page
+
+
+@pytest.mark.parametrize("slug", PRINTED)
+def test_pdf_no_orphaned_heading(printed: dict[str, Printed], slug: str) -> None:
+    assert printed[slug].orphaned_headings() == []

@@ -1,5 +1,5 @@
-"""Fiches as published: treemap tiles numbered when too small for their label, the kicker by level, the index
-link of a single fiche."""
+"""Fiches as printed and published: treemap tiles numbered when too small, the kicker by level, the index link
+of a single fiche, the print geometry (the PDFs themselves: tests/integration/test_fiches_browser.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.fiches import charts, tiling
+from orchestration.fiches import browser, charts, tiling
 from orchestration.fiches.build import build_fiches
 from orchestration.fiches.data import Activity, ExportTables
-from orchestration.fiches.render import FicheRenderer
+from orchestration.fiches.render import STATIC_DIR, FicheRenderer
 from tests.unit.test_fiches_data import exports  # noqa: F401 (the base tables' fixture)
 
 # the Vosges' 2024 export treemap of the sample (20 products and « Autres »), and the first tiles Plotly drew
@@ -106,3 +106,17 @@ def test_no_index_no_link(exports: Path, tmp_path: Path) -> None:  # noqa: F811
     html = page.read_text(encoding="utf-8")
     assert not (page.parent / "index.html").exists() and 'href="index.html"' not in html
     assert "Toutes les fiches" not in html
+
+
+def test_print_geometry_matches_the_stylesheet() -> None:
+    css = (STATIC_DIR / "fiche.css").read_text(encoding="utf-8")
+    page = re.search(r"@page \{ size: A4; margin: (\d+)mm (\d+)mm (\d+)mm; \}", css)
+    assert page and int(page.group(2)) == browser.PRINT_MARGIN_MM
+    assert f"html {{ zoom: {browser.PRINT_ZOOM}; }}" in css
+    main = re.search(r"\nmain, [^{]*\{[^}]*padding: 0 (\d+)px", css)  # the side paddings on screen
+    section = re.search(r"\nsection \{[^}]*padding: \d+px (\d+)px", css)
+    assert main and section and 2 * (int(main.group(1)) + int(section.group(1))) == browser.SCREEN_GUTTERS_PX
+    width, _ = browser.print_window()
+    text_px = (210 - 2 * browser.PRINT_MARGIN_MM) * 96 / 25.4 / browser.PRINT_ZOOM
+    assert width - browser.SCREEN_GUTTERS_PX == round(text_px)  # the charts' width on screen = their printed width
+    assert max(charts.TREEMAP_WIDTHS) == round((text_px - 16) / 2)  # the printed treemaps' labels are checked too

@@ -55,6 +55,8 @@ def test_sample_refresh_publishes_warehouse_and_exports(sample_refresh: tuple[Pa
     assert [v["file_name"] for v in manifest["source_vintages"]] == sorted(p.name for p in paths.raw_dir.glob("*.zip"))
     assert not warehouse.working_copy_path(paths.warehouse).exists()
     assert not (paths.exports_dir / ".staging").exists()
+    # dbt's artifacts of the run beside its warehouse, not in the repository's target/
+    assert (paths.warehouse.parent / "dbt" / "run_results.json").is_file()
 
 
 def test_the_refresh_is_in_the_persistent_dagster_instance_with_its_assets_and_checks(

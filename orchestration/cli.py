@@ -446,7 +446,7 @@ def fiche(
         _fail(str(exc), None, verbose)
     except Exception as exc:
         _fail(f"fiche rendering failed: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
-    where = result.index if result.index else result.pages[0].path
+    where = result.index if all_territories else f"{result.pages[0].path} (index: {result.index})"
     if pdf:
         from orchestration.fiches.browser import BrowserNotFoundError, print_pdf
 

@@ -21,7 +21,7 @@ class BuildResult:
 
     year: int
     pages: list[FicheOutput]
-    index: Path | None  # with --all; a single fiche's run refreshes `<year>/index.html` without reporting it
+    index: Path | None  # `<year>/index.html`: written by --all, refreshed by a single fiche's run
     seconds: float
 
 
@@ -57,5 +57,5 @@ def build_fiches(
         target = tables.territory(level, code)
     except KeyError as exc:
         raise FicheRequestError(str(exc.args[0])) from exc
-    page, _ = renderer.render_one(chosen_year, target)  # the index is refreshed too: the page's link leads somewhere
-    return BuildResult(chosen_year, [page], None, time.perf_counter() - started)
+    page, index = renderer.render_one(chosen_year, target)  # the index too: the page's link leads somewhere
+    return BuildResult(chosen_year, [page], index, time.perf_counter() - started)

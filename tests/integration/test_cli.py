@@ -83,6 +83,9 @@ def test_an_insee_code_is_read_as_dgddi_and_said(sample_refresh: tuple[Paths, Ru
     assert result.returncode == 0, result.stderr
     assert "note: INSEE département 2A is DGDDI département 20: DGDDI counts Corsica (2A and 2B) as 20" in result.stderr
     assert (tmp_path / "2024" / "departement-20.html").is_file()
+    said = " ".join(result.stdout.split()) + " ".join(result.stderr.split())
+    assert f"(index: {tmp_path / '2024' / 'index.html'})" in said  # the index the page links to, refreshed
+    assert (tmp_path / "2024" / "index.html").is_file()
     region = _comex("fiche", "--level", "region", "--territory", "44", "--exports-dir", exports, "--out", str(tmp_path))
     assert region.returncode == 0 and "INSEE région 44 is DGDDI région 13" in region.stderr
     assert (tmp_path / "2024" / "region-13.html").is_file()

@@ -69,12 +69,3 @@
     from results
     where failing_rows > 0
 {% endtest %}
-
-{#- A 64-bit hash of a key's columns, grouped before the key itself (cheap on large tables). -#}
-{% macro key_hash(columns) -%}
-    {{ return(adapter.dispatch('key_hash')(columns)) }}
-{%- endmacro %}
-
-{% macro default__key_hash(columns) -%}
-    hash({{ columns | join(', ') }})
-{%- endmacro %}

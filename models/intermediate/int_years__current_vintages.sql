@@ -5,11 +5,11 @@
 -- Grain: year.
 select
     year,
-    {{ dbt.listagg(
+    {{ ordered_string_agg(
         dbt.concat(["flow", "'-'", "cast(quarter as " ~ dbt.type_string() ~ ")", "':'",
                     "cast(vintage_id as " ~ dbt.type_string() ~ ")"]),
         "','",
-        "order by flow, quarter"
+        ['flow', 'quarter']
     ) }} as source_vintages
 from {{ ref('int_periods__current_vintage') }}
 group by year

@@ -7,9 +7,8 @@
 -- run, and replaces them whole.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['flow', 'year', 'quarter'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['flow', 'year', 'quarter'])
 ) }}
 
 with

@@ -9,9 +9,8 @@
 -- dbt built the period; the models downstream rebuild the periods built in the same run.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['flow', 'year', 'quarter'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['flow', 'year', 'quarter'])
 ) }}
 -- depends_on: {{ ref('int_periods__current_vintage') }}
 

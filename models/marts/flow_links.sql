@@ -9,9 +9,8 @@
 -- vintage) the year's figures come from (int_years__current_vintages).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['year'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['year'])
 ) }}
 
 with

@@ -8,9 +8,8 @@
 -- depends_on: {{ ref('fct_territory_flows') }} (years_to_rebuild reads it on an incremental run)
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['year'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['year'])
 ) }}
 
 with

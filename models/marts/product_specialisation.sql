@@ -6,9 +6,8 @@
 -- fct_territory_flows rebuilt a quarter and replaces them whole.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['year'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['year'])
 ) }}
 
 with

@@ -6,9 +6,8 @@
 -- and replaces them whole. Unchanged periods are read back from this table.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_periods',
-    unique_key=['flow', 'year', 'quarter'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **replace_periods_config(['flow', 'year', 'quarter'])
 ) }}
 
 with

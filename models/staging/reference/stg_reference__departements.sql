@@ -9,8 +9,8 @@ crosswalk as (
 insee_codes as (
     select
         departement_code,
-        {{ dbt.listagg(
-            'insee_departement_code', "','", 'order by insee_departement_code'
+        {{ ordered_string_agg(
+            'insee_departement_code', "','", ['insee_departement_code']
         ) }} as insee_departement_codes
     from crosswalk
     where insee_departement_code is not null

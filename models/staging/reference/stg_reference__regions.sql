@@ -16,8 +16,8 @@ regions as (
 insee_codes as (
     select
         region_code,
-        {{ dbt.listagg(
-            'insee_region_code', "','", 'order by insee_region_code'
+        {{ ordered_string_agg(
+            'insee_region_code', "','", ['insee_region_code']
         ) }} as insee_region_codes
     from crosswalk
     group by region_code

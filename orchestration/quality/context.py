@@ -19,8 +19,10 @@ import contextlib
 import math
 import os
 import shutil
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +44,23 @@ _GX: ModuleType | None = None
 GX_IMPORT_SECONDS: float | None = None  # measured once per process
 
 
+@contextlib.contextmanager
+def _without_pyspark() -> Iterator[None]:
+    """GX probes pyspark at import time. We validate pandas frames only, and pyspark (installed for
+    the Spark engine) would add its own import, or end the process: pyspark.sql.connect calls
+    `sys.exit(0)` when `__main__` has no file, as in a pytest-xdist worker and its spawned GX worker.
+    So GX is imported as if pyspark were absent; pyspark itself stays importable afterwards."""
+    if "pyspark" in sys.modules:
+        yield
+        return
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # `import pyspark` raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
+
+
 def gx_module() -> ModuleType:
     """`great_expectations`, imported on first call (analytics off); the cost is kept in GX_IMPORT_SECONDS."""
     global _GX, GX_IMPORT_SECONDS
@@ -49,7 +68,8 @@ def gx_module() -> ModuleType:
         if _GX is None:
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
             started = time.perf_counter()
-            import great_expectations
+            with _without_pyspark():
+                import great_expectations
 
             GX_IMPORT_SECONDS = time.perf_counter() - started
             _GX = great_expectations

@@ -7,7 +7,11 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-_NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|ENOSPC", re.IGNORECASE)
+_NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|ENOSPC|database or disk is full", re.IGNORECASE)
+#: I/O errors that do not say why (SQLite's, under Dagster's run storage): a full disk when one of
+#: the folders written to has less than `_NEARLY_FULL` bytes free.
+_IO_ERROR = re.compile(r"disk I/O error|IO Error", re.IGNORECASE)
+_NEARLY_FULL = 1024 * 1024
 _QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
 
 
@@ -15,12 +19,14 @@ def explain_disk_full(message: str, folders: Sequence[Path]) -> str | None:
     """One line for a failure that says the disk is full, else None.
 
     The path is the one the message names (DuckDB names its file), or else the fullest of
-    `folders` (the places the failed work writes to: an OSError from dbt names none).
+    `folders` (the places the failed work writes to: an OSError from dbt names none). An I/O
+    error that gives no reason counts as a full disk when one of `folders` is (nearly) full.
     """
-    if not _NO_SPACE.search(message):
+    fullest = min(folders, key=free_bytes)
+    if not (_NO_SPACE.search(message) or (_IO_ERROR.search(message) and free_bytes(fullest) < _NEARLY_FULL)):
         return None
     named = _QUOTED_PATH.search(message)
-    path = Path(named.group(1)) if named else min(folders, key=free_bytes)
+    path = Path(named.group(1)) if named else fullest
     return (
         f"disk full: no space left on device writing {path} ({_size(free_bytes(path))} free there); "
         "free some space on that disk, or point --warehouse / --exports-dir at a larger one, and run again"
@@ -41,3 +47,15 @@ def _size(count: int) -> str:
             return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
         count /= 1024  # type: ignore[assignment]
     raise AssertionError  # unreachable
+
+
+def explain_run_storage_error(message: str, dagster_home: Path) -> str | None:
+    """One line for Dagster's SQLite run storage failing to write (on a full disk SQLite may say
+    only "disk I/O error", and by the time the run has cleaned up, space is free again)."""
+    if "OperationalError" not in message or not _IO_ERROR.search(message):
+        return None
+    return (
+        f"Dagster could not write its run storage in {dagster_home} (SQLite: disk I/O error; "
+        f"{_size(free_bytes(dagster_home))} free there now): is that disk full? Free some space on it, "
+        "or set DAGSTER_HOME elsewhere, and run again"
+    )

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from dagster import DagsterInstance, RunsFilter
 
-from orchestration.dagster_home import ensure_dagster_home
+from orchestration.dagster_home import dagster_home, ensure_dagster_home
 from orchestration.definitions import defs
-from orchestration.disk_space import explain_disk_full
+from orchestration.disk_space import explain_disk_full, explain_run_storage_error
 from orchestration.errors import WarehouseBusyError
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
@@ -120,8 +120,13 @@ def end_interrupted_runs(instance: DagsterInstance) -> None:
 def _with_disk_full_said(summary: RunSummary, paths: Paths) -> RunSummary:
     """A failure for want of disk space names the path and what is free there."""
     failure = summary.failure
+    if failure is None:
+        return summary
     folders = [paths.warehouse.parent, paths.exports_dir]
-    if failure is None or (line := explain_disk_full(failure.message, folders)) is None:
+    line = explain_disk_full(failure.message, folders) or explain_run_storage_error(
+        failure.message, dagster_home(paths.warehouse)
+    )
+    if line is None:
         return summary
     return dataclasses.replace(summary, failure=dataclasses.replace(failure, message=line))
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.disk_space import explain_disk_full
+import pytest
+
+from orchestration import disk_space
+from orchestration.disk_space import explain_disk_full, explain_run_storage_error
 
 
 def test_duckdb_names_its_file_and_that_file_is_said(tmp_path: Path) -> None:
@@ -20,3 +23,19 @@ def test_an_os_error_without_a_path_names_the_fullest_folder_written_to(tmp_path
 
 def test_other_failures_are_left_as_they_are() -> None:
     assert explain_disk_full("Binder Error: column x not found", [Path("/")]) is None
+
+
+def test_an_unexplained_io_error_is_a_full_disk_only_where_a_folder_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert explain_disk_full("OperationalError: disk I/O error", [tmp_path]) is None  # room left here
+    full = tmp_path / "full"
+    monkeypatch.setattr(disk_space, "free_bytes", lambda path: 4096 if path == full else 10**12)
+    line = explain_disk_full("OperationalError: disk I/O error", [tmp_path, full])
+    assert line is not None and line.startswith(f"disk full: no space left on device writing {full} (4.0 KB free")
+
+
+def test_dagster_run_storage_failing_to_write_names_its_folder(tmp_path: Path) -> None:
+    line = explain_run_storage_error("OperationalError: (sqlite3.OperationalError) disk I/O error", tmp_path)
+    assert line is not None and line.startswith(f"Dagster could not write its run storage in {tmp_path} (SQLite")
+    assert explain_run_storage_error("OperationalError: no such table: runs", tmp_path) is None

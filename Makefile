@@ -65,7 +65,7 @@ docs: setup ## Generate and serve the dbt docs on http://localhost:8080
 
 dagster: setup ## Start the Dagster UI on http://localhost:3000, with the history of every refresh (DAGSTER_HOME, else beside the warehouse)
 	$(BIN)/comex prepare
-	DAGSTER_HOME="$${DAGSTER_HOME:-$$($(BIN)/python -m orchestration.dagster_home)}" $(BIN)/dagster dev -m orchestration.definitions
+	DAGSTER_HOME="$${DAGSTER_HOME:-$$($(BIN)/python -m orchestration.dagster_home --import-pending)}" $(BIN)/dagster dev -m orchestration.definitions
 
 lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --universal -q -o requirements.lock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -163,6 +164,7 @@ def _run_refresh_job(paths: Paths, sample: bool, verbose: bool, *, accept_revisi
         outcome = run_refresh(paths, sample=sample, accept_revisions=accept_revisions)
     except Exception as exc:  # an unexpected failure outside any step: still one line
         _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
+    _record_in_dagster_home(paths)
     for line in outcome.quality_lines:
         console.print(line, markup=False)
     if not outcome.success:
@@ -172,6 +174,16 @@ def _run_refresh_job(paths: Paths, sample: bool, verbose: bool, *, accept_revisi
         f"[green]done[/green] in {outcome.seconds:.1f} s — warehouse {paths.warehouse}, exports in {paths.exports_dir}"
     )
     _print_next_steps(paths)
+
+
+def _record_in_dagster_home(paths: Paths) -> None:
+    """Add the run to the persistent Dagster instance (`make dagster`), in the background."""
+    from orchestration.dagster_home import PENDING_DIR, dagster_home, import_in_background
+
+    home = dagster_home(paths.warehouse)
+    if (home / PENDING_DIR).is_dir():
+        with contextlib.suppress(OSError):  # a full disk: the history waits for `make dagster`
+            import_in_background(home)
 
 
 def _print_next_steps(paths: Paths) -> None:

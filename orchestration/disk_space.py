@@ -47,15 +47,3 @@ def _size(count: int) -> str:
             return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
         count /= 1024  # type: ignore[assignment]
     raise AssertionError  # unreachable
-
-
-def explain_run_storage_error(message: str, dagster_home: Path) -> str | None:
-    """One line for Dagster's SQLite run storage failing to write (on a full disk SQLite may say
-    only "disk I/O error", and by the time the run has cleaned up, space is free again)."""
-    if "OperationalError" not in message or not _IO_ERROR.search(message):
-        return None
-    return (
-        f"Dagster could not write its run storage in {dagster_home} (SQLite: disk I/O error; "
-        f"{_size(free_bytes(dagster_home))} free there now): is that disk full? Free some space on it, "
-        "or set DAGSTER_HOME elsewhere, and run again"
-    )

@@ -8,19 +8,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance, RunsFilter
+from dagster import DagsterInstance
 
-from orchestration.dagster_home import dagster_home, ensure_dagster_home
+from orchestration.dagster_home import dagster_home, save_run
 from orchestration.definitions import defs
-from orchestration.disk_space import explain_disk_full, explain_run_storage_error
-from orchestration.errors import WarehouseBusyError
+from orchestration.disk_space import explain_disk_full
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
-from orchestration.resources import paths_of_run, resource_config
-from orchestration.run_guard import IN_PROGRESS
+from orchestration.resources import resource_config
 from orchestration.run_report import RunSummary, refresh_record, summarise_run
 from orchestration.settings import Paths
-from orchestration.warehouse import check_not_busy
 
 
 @dataclass
@@ -52,8 +49,9 @@ def run_refresh(
 ) -> RunOutcome:
     """Execute the refresh job in this process; never raises for a failed step.
 
-    The run is recorded in the persistent Dagster instance (`DAGSTER_HOME`, else one beside
-    the warehouse: `make dagster` shows its history and checks) unless `instance` is given.
+    Unless `instance` is given, the run happens on an in-memory instance and is saved for the
+    persistent one (`DAGSTER_HOME`, else beside the warehouse) to import: `make dagster` shows
+    its history and checks (orchestration/dagster_home.py).
     dbt's own output goes to `refresh_log_path`; the outcome is recorded in
     `last_refresh.json` next to the warehouse (`comex status`).
     """
@@ -67,9 +65,8 @@ def run_refresh(
     with (
         log_path.open("w", encoding="utf-8") as log_file,
         contextlib.redirect_stdout(log_file),
-        contextlib.nullcontext(instance) if instance else persistent_instance(paths) as dagster_instance,
+        contextlib.nullcontext(instance) if instance else DagsterInstance.ephemeral() as dagster_instance,
     ):
-        end_interrupted_runs(dagster_instance)
         result = job.execute_in_process(
             run_config={
                 "resources": resource_config(paths, sample=sample, accept_revisions=accept_revisions),
@@ -84,6 +81,9 @@ def run_refresh(
         for stats in dagster_instance.get_run_step_stats(result.run_id):
             if stats.start_time is not None and stats.end_time is not None:
                 outcome.step_seconds[stats.step_key] = stats.end_time - stats.start_time
+        if instance is None:  # for the persistent instance (`make dagster`) to import
+            with contextlib.suppress(OSError):  # a full disk: the refresh's own line says so
+                save_run(dagster_instance, result.run_id, dagster_home(paths.warehouse))
     record = refresh_record(
         summary,
         success=outcome.success,
@@ -98,35 +98,13 @@ def run_refresh(
     return outcome
 
 
-def persistent_instance(paths: Paths) -> DagsterInstance:
-    """The Dagster instance CLI refreshes are recorded in (made on first use)."""
-    return DagsterInstance.from_config(str(ensure_dagster_home(paths.warehouse)))
-
-
-def end_interrupted_runs(instance: DagsterInstance) -> None:
-    """Mark as failed the CLI refreshes of this instance that a kill left "started" forever.
-
-    A run still in progress whose warehouse nobody is writing was killed: left so, the UI would
-    show it running, and the schedule and sensor would wait for it (`writer_run_in_progress`).
-    """
-    for run in instance.get_runs(filters=RunsFilter(tags=CLI_TRIGGER_TAGS, statuses=IN_PROGRESS)):
-        try:
-            check_not_busy(paths_of_run(run.run_config).warehouse)
-        except WarehouseBusyError:
-            continue  # a refresh of that warehouse is running now
-        instance.report_run_failed(run, "interrupted: the process was killed before the run finished")
-
-
 def _with_disk_full_said(summary: RunSummary, paths: Paths) -> RunSummary:
     """A failure for want of disk space names the path and what is free there."""
     failure = summary.failure
     if failure is None:
         return summary
     folders = [paths.warehouse.parent, paths.exports_dir]
-    line = explain_disk_full(failure.message, folders) or explain_run_storage_error(
-        failure.message, dagster_home(paths.warehouse)
-    )
-    if line is None:
+    if (line := explain_disk_full(failure.message, folders)) is None:
         return summary
     return dataclasses.replace(summary, failure=dataclasses.replace(failure, message=line))
 

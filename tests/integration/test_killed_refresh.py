@@ -15,10 +15,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus
 
 from orchestration import raw_archive
-from orchestration.runner import end_interrupted_runs
+from orchestration.dagster_home import PENDING_DIR
 from orchestration.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -90,9 +89,5 @@ def test_a_killed_refresh_leaves_no_process_no_archived_file_and_shows_as_interr
     assert "killed before it finished" in said
     raw_archive.settle(warehouse)  # what the next run does first
     assert not incoming.exists()
-    # The Dagster UI showed the killed run as started; the next refresh marks it failed, as interrupted.
-    with DagsterInstance.from_config(str(warehouse.parent / "dagster_home")) as instance:
-        [run] = instance.get_runs()
-        assert run.status == DagsterRunStatus.STARTED
-        end_interrupted_runs(instance)
-        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
+    # The run was on an in-memory Dagster instance: nothing half-recorded waits for the persistent one.
+    assert not list((warehouse.parent / "dagster_home" / PENDING_DIR).glob("*"))

@@ -11,7 +11,7 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration import warehouse
-from orchestration.dagster_home import EXAMPLE_CONFIG
+from orchestration.dagster_home import EXAMPLE_CONFIG, PENDING_DIR, import_pending_runs
 from orchestration.definitions import defs
 from orchestration.exports.contract import MART_TABLES
 from orchestration.jobs import REFRESH_JOB_NAME
@@ -65,6 +65,8 @@ def test_the_refresh_is_in_the_persistent_dagster_instance_with_its_assets_and_c
     """What `make dagster` shows after `make run`: the run, every asset materialized, every check."""
     home = sample_refresh[0].warehouse.parent / "dagster_home"
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    import_pending_runs(home)  # what the CLI starts in the background, and `make dagster` does first
+    assert not list((home / PENDING_DIR).glob("*.json.gz"))
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
     with DagsterInstance.from_config(str(home)) as instance:
         first = instance.get_runs(filters=RunsFilter(job_name=REFRESH_JOB_NAME), ascending=True)[0]

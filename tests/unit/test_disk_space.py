@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from orchestration import disk_space
-from orchestration.disk_space import explain_disk_full, explain_run_storage_error
+from orchestration.disk_space import explain_disk_full
 
 
 def test_duckdb_names_its_file_and_that_file_is_said(tmp_path: Path) -> None:
@@ -33,9 +33,3 @@ def test_an_unexplained_io_error_is_a_full_disk_only_where_a_folder_is_full(
     monkeypatch.setattr(disk_space, "free_bytes", lambda path: 4096 if path == full else 10**12)
     line = explain_disk_full("OperationalError: disk I/O error", [tmp_path, full])
     assert line is not None and line.startswith(f"disk full: no space left on device writing {full} (4.0 KB free")
-
-
-def test_dagster_run_storage_failing_to_write_names_its_folder(tmp_path: Path) -> None:
-    line = explain_run_storage_error("OperationalError: (sqlite3.OperationalError) disk I/O error", tmp_path)
-    assert line is not None and line.startswith(f"Dagster could not write its run storage in {tmp_path} (SQLite")
-    assert explain_run_storage_error("OperationalError: no such table: runs", tmp_path) is None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import raw_archive
 from orchestration.ingestion.loader import IngestionReport, ingest_drop_zone
 
 GOOD_ROW = ("E", "1", "2024", "88", "13", "C20A", "2011", "DE", "1000", "20")
@@ -111,7 +112,7 @@ def zip_bytes(member: str, text: str) -> bytes:
 
 def ingest(raw_dir: Path, db: Path, **options: object) -> IngestionReport:
     with duckdb.connect(str(db)) as con:
-        return ingest_drop_zone(con, raw_dir, db.parent / "archive", **options)  # type: ignore[arg-type]
+        return ingest_drop_zone(con, raw_dir, raw_archive.archive_dir(db), **options)  # type: ignore[arg-type]
 
 
 def query(db: Path, sql: str) -> list[tuple]:

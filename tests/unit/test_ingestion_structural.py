@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import raw_archive
 from orchestration.errors import StructuralError
 from orchestration.ingestion import archives
 from orchestration.ingestion.loader import NoDataError
@@ -194,6 +195,7 @@ def test_raw_file_is_kept_as_received(raw: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     source = write_zip(raw / "Regional-2024-export.zip", "Regional-2024-export/Region_2024_Export.txt", [row()])
     ingest(raw, db)
+    raw_archive.settle(db)  # this warehouse is the live one: its vintage's file joins the archive
     [(archived, sha)] = query(db, "select archived_path, sha256 from raw.received_files")
     assert Path(archived).read_bytes() == source.read_bytes()
     assert Path(archived).name.startswith(sha[:16])

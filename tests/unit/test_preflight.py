@@ -69,7 +69,7 @@ def test_a_warehouse_another_refresh_is_writing_is_refused_at_once(tmp_path: Pat
     paths = Paths(raw_dir=tmp_path, warehouse=tmp_path / "w" / "comex.duckdb", exports_dir=tmp_path / "exports")
     check_refresh_inputs(paths)  # no lock file yet: nothing created
     assert not paths.warehouse.parent.exists()
-    busy = pytest.raises(WarehouseBusyError, match=r"another refresh is writing it \(pid \d+\)")
+    busy = pytest.raises(WarehouseBusyError, match=r"another refresh is writing it \(pid \d+, refresh started ")
     with writer_lock(paths.warehouse), busy:
         check_refresh_inputs(paths)
     check_refresh_inputs(paths)  # released: fine again

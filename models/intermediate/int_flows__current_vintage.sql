@@ -1,5 +1,8 @@
 -- For each (flow, year, quarter), the rows of the latest-published vintage only: a revised
--- quarter replaces the earlier one whole, it is never added to it.
+-- quarter replaces the earlier one whole, it is never added to it. A view on every engine: as a
+-- table it would copy the largest table of the warehouse.
+{{ config(materialized='view') }}
+
 with
 
 current_periods as (

@@ -2,11 +2,11 @@
 
 Three check steps, one per stage: each reads the run's working warehouse read-only, builds
 its small frames in DuckDB, validates them with GX (one GX context per process, file-backed
-beside the warehouse) and renders this run's results into the Data Docs. A failing blocking
-check fails its step, so nothing downstream runs: no dbt build after bad raw flows, no export
-after a check model with a gap, no publication after bad exports. The marts stage validates
-the check models dbt built (models/checks/chk_*), the same rows its tests read; revisions and
-code anomalies only warn.
+beside the warehouse) and rewrites the run's report (quality/report.html) with its results.
+A failing blocking check fails its step, so nothing downstream runs: no dbt build after bad raw
+flows, no export after a check model with a gap, no publication after bad exports. The marts
+stage validates the check models dbt built (models/checks/chk_*), the same rows its tests read;
+revisions and code anomalies only warn.
 """
 
 import time
@@ -54,7 +54,7 @@ def _result(
     outcomes: list[SuiteOutcome],
     *,
     blocking: bool,
-    docs: Path | None,
+    report: Path | None,
     note: str | None = None,
     findings: list[str] | None = None,
 ) -> AssetCheckResult:
@@ -72,13 +72,13 @@ def _result(
         for f in failures[:MAX_REPORTED_FAILURES]:
             sample = "; ".join(str(row) for row in f.sample[:3]) or str(f.observed or "")
             lines.append(f"| {f.suite} | `{f.expectation}` | {f.unexpected_count or ''} | {sample[:300]} |")
-        metadata["report"] = MetadataValue.md("\n".join(lines))
+        metadata["failure_table"] = MetadataValue.md("\n".join(lines))
     if note:
         metadata["note"] = note
     if findings:
         metadata["findings"] = MetadataValue.json(findings)
-    if docs is not None:
-        metadata["data_docs"] = MetadataValue.path(str(docs))
+    if report is not None:
+        metadata["report"] = MetadataValue.path(str(report))
     return AssetCheckResult(
         check_name=check_name,
         asset_key=asset_key,
@@ -110,12 +110,12 @@ class _Stage:
 
     def publish(self) -> Path | None:
         started = time.perf_counter()
-        docs = self.gx.publish_docs()
+        report = self.gx.publish_report()
         self.log.info(
             f"quality: GX worker import {self.gx.import_seconds:.1f} s (once per process; this step waited "
-            f"{self.gx.wait_seconds:.2f} s for it); Data Docs {time.perf_counter() - started:.2f} s → {docs}"
+            f"{self.gx.wait_seconds:.2f} s for it); report {time.perf_counter() - started:.2f} s → {report}"
         )
-        return docs
+        return report
 
 
 @multi_asset_check(
@@ -156,10 +156,10 @@ def customs_files_quality(context: AssetCheckExecutionContext, comex: ComexResou
         else:
             rejected_specs = []
     raw, rejected = stage.validate(raw_specs), stage.validate(rejected_specs)
-    docs = stage.publish()
+    report = stage.publish()
     note = None if new else "no new vintage in this run"
-    yield _result(RAW_FLOWS_CHECK, AssetKey(CUSTOMS_FILES_KEY), raw, blocking=True, docs=docs, note=note)
-    yield _result(REJECTED_CHECK, AssetKey(CUSTOMS_FILES_KEY), rejected, blocking=True, docs=docs, note=note)
+    yield _result(RAW_FLOWS_CHECK, AssetKey(CUSTOMS_FILES_KEY), raw, blocking=True, report=report, note=note)
+    yield _result(REJECTED_CHECK, AssetKey(CUSTOMS_FILES_KEY), rejected, blocking=True, report=report, note=note)
 
 
 @multi_asset_check(
@@ -197,14 +197,14 @@ def marts_quality(context: AssetCheckExecutionContext, comex: ComexResource) -> 
         }
     outcomes = {name: stage.validate([spec]) for name, spec in specs.items()}
     revised = stage.validate([revisions])
-    docs = stage.publish()
+    report = stage.publish()
     for name, model in CHECK_MODELS.items():
         yield _result(
-            GAPS_CHECK, check_model_key(name), outcomes[name], blocking=model.blocking, docs=docs,
+            GAPS_CHECK, check_model_key(name), outcomes[name], blocking=model.blocking, report=report,
             findings=findings[name],
         )  # fmt: skip
     note = f"{sum(o.rows for o in revised):,} territory × flow × quarter revised by the new vintages"
-    yield _result(REVISIONS_CHECK, mart_key("vintage_revisions"), revised, blocking=False, docs=docs, note=note)
+    yield _result(REVISIONS_CHECK, mart_key("vintage_revisions"), revised, blocking=False, report=report, note=note)
 
 
 @multi_asset_check(
@@ -229,8 +229,8 @@ def export_tables_quality(context: AssetCheckExecutionContext, comex: ComexResou
     with connect_read_only(comex.working_warehouse) as con:
         specs = [exports_suite.columns_suite(con, staging), exports_suite.files_suite(con, staging)]
     outcomes = stage.validate(specs)
-    docs = stage.publish()
-    yield _result(EXPORTS_CHECK, EXPORT_TABLES_KEY, outcomes, blocking=True, docs=docs)
+    report = stage.publish()
+    yield _result(EXPORTS_CHECK, EXPORT_TABLES_KEY, outcomes, blocking=True, report=report)
 
 
 QUALITY_CHECKS = [customs_files_quality, marts_quality, export_tables_quality]

@@ -1,14 +1,13 @@
-"""Great Expectations glue: one GX context per process, suites run on pandas frames, Data Docs.
+"""Great Expectations glue: one GX context per process, suites run on pandas frames, one report.
 
 A suite is plain data (`SuiteSpec`: a small frame pre-aggregated in DuckDB, the `Expect`s on
 it, the columns that identify an offending row); `QualityContext.validate` builds the GX
 objects (pandas data source, dataframe asset, whole-dataframe batch definition,
 ExpectationSuite, ValidationDefinition), runs them and returns a `SuiteOutcome` with the
-failing expectations and a sample of offending rows. `publish_docs` renders this run's
-results into the Data Docs site (what a Checkpoint's UpdateDataDocsAction does, but once per
-group of suites: rendering costs more than validating these small frames) and rewrites the
-run's report, `report.html`: one self-contained page (`report.py`) that opens offline, where
-the Data Docs need CDNs for their scripts and styles.
+failing expectations and a sample of offending rows. The results are not stored in the GX
+context: `publish_report` writes them into the run's report, `report.html`, one self-contained
+page (`report.py`) that opens offline. GX's Data Docs are not built (they need CDNs for their
+scripts and styles, and rendering them cost more than validating these small frames).
 
 `import great_expectations` takes seconds: it happens in `gx_module()`, on first use only.
 """
@@ -35,8 +34,10 @@ if TYPE_CHECKING:
 
 DATASOURCE = "comex_frames"
 BATCH = "whole_frame"
-DOCS_SITE = "local_site"
 REPORT_FILE = "report.html"
+#: What earlier versions wrote and nothing reads: GX's Data Docs (a blank page offline) and the
+#: validation results they were rendered from. A run that writes its report removes them.
+STALE = ("data_docs", "gx/uncommitted/validations")
 SAMPLE_ROWS = 5
 
 _GX_LOCK = threading.Lock()
@@ -155,7 +156,6 @@ class SuiteOutcome:
     rows: int
     failures: list[Failure]
     seconds: float
-    result_id: Any = None  # ValidationResultIdentifier (file context), for the Data Docs
 
 
 def _plain(value: Any) -> Any:
@@ -185,42 +185,17 @@ class QualityContext:
         else:
             root.mkdir(parents=True, exist_ok=True)
             self.gx_context = gx.get_context(mode="file", project_root_dir=str(root))
-            site = {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(self.docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            }
-            sites = self.gx_context.list_data_docs_sites()
-            if sites.get(DOCS_SITE, {}).get("store_backend", {}).get("base_directory") != str(self.docs_dir):
-                if DOCS_SITE in sites:
-                    self.gx_context.update_data_docs_site(DOCS_SITE, site)
-                else:
-                    self.gx_context.add_data_docs_site(DOCS_SITE, site)
         self.gx_context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.datasource = self.gx_context.data_sources.add_or_update_pandas(DATASOURCE)
         self.run_key: str | None = None
-        self._pending_docs: list[Any] = []
         self._reports: dict[str, SuiteReport] = {}  # this run's suites, for report.html
         self._definitions: dict[str, tuple[Any, str]] = {}  # suite name -> (validation definition, config)
 
-    @property
-    def docs_dir(self) -> Path:
-        assert self.root is not None
-        return self.root / "data_docs"
-
-    @property
-    def docs_index(self) -> Path | None:
-        return None if self.root is None else self.docs_dir / "index.html"
-
     def start_run(self, run_key: str) -> None:
-        """A new run: forget the previous run's validation results, Data Docs and report (one report per run)."""
+        """A new run: forget the previous run's report (one report per run)."""
         self.run_key = run_key
-        self._pending_docs.clear()
         self._reports.clear()
         if self.root is not None:
-            shutil.rmtree(self.root / "gx" / "uncommitted" / "validations", ignore_errors=True)
-            shutil.rmtree(self.docs_dir, ignore_errors=True)
             (self.root / REPORT_FILE).unlink(missing_ok=True)
 
     def _definition(self, spec: SuiteSpec) -> Any:
@@ -250,18 +225,21 @@ class QualityContext:
 
     def validate(self, spec: SuiteSpec) -> SuiteOutcome:
         """Run one suite on its frame."""
-        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.validator.v1_validator import Validator
 
         started = time.perf_counter()
         definition = self._definition(spec)
         result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
         if spec.index_columns:
             result_format["unexpected_index_column_names"] = list(spec.index_columns)
-        result = definition.run(
+        # What `definition.run` does, without storing the result in the context's validation
+        # results store (uncommitted/validations/): nothing reads it, the report is made from `result`.
+        validator = Validator(
+            batch_definition=definition.batch_definition,
             batch_parameters={"dataframe": spec.frame},
             result_format=result_format,
-            run_id=RunIdentifier(run_name=self.run_key or "adhoc"),
         )
+        result = validator.validate_expectation_suite(definition.suite)
         pairs = list(zip(spec.expectations, _in_order(definition, result), strict=True))
         rows = [_row(expect, item) for expect, item in pairs]
         failures = [
@@ -276,38 +254,18 @@ class QualityContext:
             seconds=time.perf_counter() - started,
         )
         if self.root is not None:
-            outcome.result_id = self._result_id(definition, result)
-            self._pending_docs.append(outcome.result_id)
             self._reports[spec.name] = SuiteReport(spec.name, spec.description, outcome.success, outcome.rows, rows)
         return outcome
 
-    @staticmethod
-    def _result_id(definition: Any, result: Any) -> Any:
-        from great_expectations.data_context.types.resource_identifiers import (
-            ExpectationSuiteIdentifier,
-            ValidationResultIdentifier,
-        )
-
-        return ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),
-            run_id=result.meta["run_id"],
-            batch_identifier=result.batch_id,
-        )
-
-    def publish_docs(self) -> Path | None:
-        """Render the results validated since the last call into the Data Docs; rewrite the report, its path."""
+    def publish_report(self) -> Path | None:
+        """Rewrite the run's report with every suite validated so far; its path (None: ephemeral, or no suite yet)."""
         if self.root is None:
             return None
-        if self._pending_docs:
-            ids = list(self._pending_docs)
-            suites = {rid.expectation_suite_identifier.name: rid.expectation_suite_identifier for rid in ids}
-            self.gx_context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*ids, *suites.values()])
-            self._pending_docs.clear()
-            docs = self.docs_dir.relative_to(self.root) / "index.html"
-            write_report(
-                self.root / REPORT_FILE, list(self._reports.values()), self.run_key or "adhoc", docs.as_posix()
-            )
         report = self.root / REPORT_FILE
+        if self._reports:
+            write_report(report, list(self._reports.values()), self.run_key or "adhoc")
+            for stale in STALE:
+                shutil.rmtree(self.root / stale, ignore_errors=True)
         return report if report.is_file() else None
 
 

@@ -1,9 +1,10 @@
 """The quality report: one self-contained HTML page of a run's Great Expectations results.
 
-GX's Data Docs load jQuery, Bootstrap, bootstrap-table and Vega from CDNs: without a network
-their index is blank. This page has no script and no external URL (its style is inline), so it
-opens anywhere: each suite, each expectation with its outcome, observed value, unexpected count
-and a few offending rows. Plain data in, a string out: no GX import here.
+GX's own Data Docs load jQuery, Bootstrap, bootstrap-table and Vega from CDNs: without a network
+their index is blank, so the project does not build them. This page has no script and no
+external URL (its style is inline), so it opens anywhere: each suite, each expectation with its
+outcome, observed value, unexpected count and a few offending rows. Plain data in, a string out:
+no GX import here.
 """
 
 from __future__ import annotations
@@ -144,12 +145,11 @@ def _contents(suites: list[SuiteReport]) -> str:
     return f"<table>{head}{rows}</table>"
 
 
-def render(suites: list[SuiteReport], run_key: str, data_docs: str | None = None) -> str:
+def render(suites: list[SuiteReport], run_key: str) -> str:
     """The whole page: a summary, the table of suites, then one section per suite."""
     failed = [s for s in suites if not s.success]
     expectations = sum(len(s.expectations) for s in suites)
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    docs = f' · <a href="{_esc(data_docs)}">GX Data Docs</a> (need a network)' if data_docs else ""
     summary = (
         f"{_count(len(suites), 'suite')}, {len(failed)} failed · {_count(expectations, 'expectation')}, "
         f"{sum(s.failed for s in suites)} failed"
@@ -157,15 +157,15 @@ def render(suites: list[SuiteReport], run_key: str, data_docs: str | None = None
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Quality report · {_esc(run_key)}</title><style>{STYLE}</style></head><body>"
-        f'<h1>Quality report {_status(not failed)}</h1><p class="meta">run {_esc(run_key)} · {now}{docs}</p>'
+        f'<h1>Quality report {_status(not failed)}</h1><p class="meta">run {_esc(run_key)} · {now}</p>'
         f"<p>{summary}</p>{_contents(suites)}{''.join(_suite_section(s) for s in suites)}</body></html>\n"
     )
 
 
-def write_report(path: Path, suites: list[SuiteReport], run_key: str, data_docs: str | None = None) -> Path:
+def write_report(path: Path, suites: list[SuiteReport], run_key: str) -> Path:
     """Write the page at `path` (whole or not at all: a reader never sees half a page)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(render(suites, run_key, data_docs), encoding="utf-8")
+    partial.write_text(render(suites, run_key), encoding="utf-8")
     partial.replace(path)
     return path

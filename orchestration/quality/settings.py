@@ -64,5 +64,5 @@ def dbt_vars() -> tuple[int, int]:
 
 
 def quality_dir(warehouse: Path) -> Path:
-    """The run's quality reports, beside the warehouse: gx/ (GX file context), data_docs/ and report.html."""
+    """The run's quality reports, beside the warehouse: gx/ (GX file context) and report.html."""
     return warehouse.parent / "quality"

@@ -38,7 +38,7 @@ class QualitySummary:
     """Every check of a run, and where its quality report is."""
 
     checks: list[CheckLine] = field(default_factory=list)
-    data_docs: str | None = None
+    report: str | None = None  # the run's report.html
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.checks if c.status == status)
@@ -79,9 +79,9 @@ def summarise_checks(events: Iterable[Any]) -> QualitySummary:
             status = "failed"
         failures = _value(metadata, "failures") or []
         failed_rows = _value(metadata, "dagster_dbt/failed_row_count")
-        docs = _value(metadata, "data_docs")
-        if docs:
-            summary.data_docs = str(docs)
+        report = _value(metadata, "report")
+        if report:
+            summary.report = str(report)
         summary.checks.append(
             CheckLine(
                 asset=data.asset_key.to_user_string(),
@@ -131,6 +131,6 @@ def summary_lines(summary: QualitySummary) -> list[str]:
                 lines.append(f"      e.g. {_sample(row) if isinstance(row, dict) else row}")
     if len(problems) > MAX_LISTED:
         lines.append(f"  … and {len(problems) - MAX_LISTED} more (see the Dagster run or the quality report)")
-    if summary.data_docs:
-        lines.append(f"  report: {summary.data_docs}")
+    if summary.report:
+        lines.append(f"  report: {summary.report}")
     return lines

@@ -5,7 +5,7 @@ year). In the refresh's own process it would hold the GIL and stand on the criti
 the refresh starts one worker process first thing (`start`); the worker imports GX while
 the parent imports Dagster and ingests, and by the time the first check step needs GX it is
 ready. Check steps hand it `SuiteSpec`s (small frames built in DuckDB) and get plain
-`SuiteOutcome`s back; the worker keeps the GX context and renders the Data Docs.
+`SuiteOutcome`s back; the worker keeps the GX context and writes the run's report.
 """
 
 from __future__ import annotations
@@ -53,13 +53,11 @@ def _import_gx() -> float:
 
 
 def _validate(root: Path | None, run_key: str, spec: SuiteSpec) -> SuiteOutcome:
-    outcome = quality_context(root, run_key).validate(spec)
-    outcome.result_id = None  # a GX object: it stays in the worker, with the pending Data Docs
-    return outcome
+    return quality_context(root, run_key).validate(spec)
 
 
-def _publish_docs(root: Path | None, run_key: str) -> Path | None:
-    return quality_context(root, run_key).publish_docs()
+def _publish_report(root: Path | None, run_key: str) -> Path | None:
+    return quality_context(root, run_key).publish_report()
 
 
 def start() -> None:
@@ -114,5 +112,5 @@ class RemoteQuality:
     def validate(self, spec: SuiteSpec) -> SuiteOutcome:
         return self._executor.submit(_validate, self.root, self.run_key, spec).result()
 
-    def publish_docs(self) -> Path | None:
-        return self._executor.submit(_publish_docs, self.root, self.run_key).result()
+    def publish_report(self) -> Path | None:
+        return self._executor.submit(_publish_report, self.root, self.run_key).result()

@@ -34,7 +34,7 @@ from orchestration.schedules import monthly_refresh
 from orchestration.sensors import raw_dir_sensor
 from orchestration.settings import ENV_EXPORTS_DIR, ENV_RAW_DIR, ENV_WAREHOUSE, SAMPLE_DIR, Paths
 
-_FIRST_DATA_DOCS = "data_docs_of_the_first_refresh"
+_FIRST_REPORT = "quality_report_of_the_first_refresh.html"
 COMEX = str(Path(sys.executable).with_name("comex"))
 #: Rows per year of the unattended scenario's synthetic files, both flows together.
 SCALE = 20_000
@@ -49,8 +49,8 @@ def sample_refresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, Run
     paths = Paths(raw_dir=SAMPLE_DIR, warehouse=root / "warehouse" / "comex.duckdb", exports_dir=root / "exports")
     outcome = run_refresh(paths, sample=True)
     assert outcome.success, f"sample refresh failed at {outcome.failed_step}: {outcome.error_message}"
-    # a later refresh of this warehouse (test_refresh_job) replaces the Data Docs with its own run's
-    shutil.copytree(quality_dir(paths.warehouse) / "data_docs", root / _FIRST_DATA_DOCS)
+    # a later refresh of this warehouse (test_refresh_job) replaces the report with its own run's
+    shutil.copy(quality_dir(paths.warehouse) / "report.html", root / _FIRST_REPORT)
     return paths, outcome
 
 
@@ -61,9 +61,9 @@ def sample_warehouse(sample_refresh: tuple[Paths, RunOutcome]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_data_docs(sample_refresh: tuple[Paths, RunOutcome]) -> Path:
-    """The Data Docs folder as the sample refresh wrote it (a copy, whatever later runs do)."""
-    return sample_refresh[0].warehouse.parent.parent / _FIRST_DATA_DOCS
+def sample_report(sample_refresh: tuple[Paths, RunOutcome]) -> Path:
+    """The quality report (report.html) as the sample refresh wrote it (a copy, whatever later runs do)."""
+    return sample_refresh[0].warehouse.parent.parent / _FIRST_REPORT
 
 
 READER = """

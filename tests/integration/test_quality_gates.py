@@ -7,6 +7,8 @@ exports, so the shared fixture is left as it was.
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -18,6 +20,7 @@ from dagster import AssetKey, AssetSelection, DagsterEventType, Definitions, def
 from orchestration.assets.checks import EXPORTS_CHECK, GAPS_CHECK, QUALITY_CHECKS, REJECTED_CHECK, marts_quality
 from orchestration.check_models import CHECK_MODELS
 from orchestration.definitions import defs
+from orchestration.quality.context import REPORT_FILE
 from orchestration.quality.settings import quality_dir
 from orchestration.resources import resource_config
 from orchestration.runner import RunOutcome, run_refresh
@@ -52,18 +55,36 @@ def test_gx_checks_are_blocking_asset_checks_of_the_graph() -> None:
     assert {k.asset_key.to_user_string() for k in gx_checks if not specs[k].blocking} == warnings
 
 
-def test_sample_refresh_passes_every_check_and_writes_the_data_docs(
-    sample_refresh: tuple[Paths, RunOutcome], sample_data_docs: Path
+#: Every suite of a refresh that loads new vintages (the sample's first), in the report's order.
+FIRST_REFRESH_SUITES = [
+    "raw_flows_schema",
+    "raw_flows_periods",
+    "raw_flows_coverage",
+    "raw_rejected_rows",
+    *CHECK_MODELS,
+    "vintage_revisions",
+    "exports_columns",
+    "exports_files",
+]
+
+
+def test_sample_refresh_passes_every_check_and_writes_the_report(
+    sample_refresh: tuple[Paths, RunOutcome], sample_report: Path
 ) -> None:
     paths, outcome = sample_refresh
+    quality = quality_dir(paths.warehouse)
     assert outcome.quality_lines[0].startswith("quality checks: ")
     assert ", 0 failed" in outcome.quality_lines[0] and "Great Expectations" in outcome.quality_lines[0]
-    assert (quality_dir(paths.warehouse) / "data_docs" / "index.html").is_file()
-    docs = sample_data_docs  # as that refresh wrote them: a later run replaces the live ones
-    assert (docs / "index.html").is_file()
-    pages = {p.stem for p in (docs / "validations").rglob("*.html")} | {p.parent.name for p in docs.rglob("*.html")}
-    assert any("raw_flows_periods" in p for p in pages) and any("exports_files" in p for p in pages)
-    assert (quality_dir(paths.warehouse) / "gx" / "great_expectations.yml").is_file()
+    assert outcome.quality_lines[-1] == f"  report: {quality / REPORT_FILE}"
+    assert (quality / REPORT_FILE).is_file() and not (quality / "data_docs").exists()  # no GX Data Docs
+    page = sample_report.read_text(encoding="utf-8")  # as that refresh wrote it: a later run replaces the live one
+    assert re.findall(r'<section id="suite-([^"]+)">', page) == FIRST_REFRESH_SUITES
+    assert page.count('<span class="ko">FAILED</span>') == 0
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert f"{len(FIRST_REFRESH_SUITES)} suites, 0 failed" in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)  # nothing from the network
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    assert (quality / "gx" / "great_expectations.yml").is_file()
 
 
 def test_too_many_rejected_rows_stop_the_refresh_before_dbt_and_publication(

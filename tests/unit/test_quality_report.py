@@ -1,8 +1,9 @@
 """The run's quality report: real GX validations rendered into one page that needs no network.
 
 A file-backed GX context validates a passing suite and a failing one (a null code, a negative
-minimum, a missing column), then `publish_docs` writes `report.html`. The page must load no
+minimum, a missing column), then `publish_report` writes `report.html`. The page must load no
 script or stylesheet from the web, and hold each suite, expectation, outcome and observed value.
+It is all a run writes: no GX Data Docs, no stored validation results.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     context = QualityContext(root)
     context.start_run("unit-report")
     assert context.validate(GOOD).success
-    assert context.publish_docs() == root / REPORT_FILE
+    assert context.publish_report() == root / REPORT_FILE
     assert not context.validate(BAD).success  # a later stage: the page then holds both
-    path = context.publish_docs()
+    path = context.publish_report()
     assert path == root / REPORT_FILE and path.is_file()
     return path
 
@@ -101,13 +102,32 @@ def test_a_new_run_starts_a_new_report(tmp_path: Path) -> None:
     context = QualityContext(tmp_path)
     context.start_run("run-1")
     context.validate(BAD)
-    report = context.publish_docs()
+    report = context.publish_report()
     assert report is not None and BAD.name in report.read_text(encoding="utf-8")
     context.start_run("run-2")
-    assert not report.exists() and context.publish_docs() is None
+    assert not report.exists() and context.publish_report() is None
     context.validate(GOOD)
-    page = context.publish_docs().read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = context.publish_report().read_text(encoding="utf-8")  # type: ignore[union-attr]
     assert GOOD.name in page and BAD.name not in page
+
+
+def test_the_report_is_all_a_run_writes_and_a_stale_data_docs_folder_goes(tmp_path: Path) -> None:
+    """GX's Data Docs (blank offline) and the validation results they came from are no longer written;
+    the Data Docs an earlier version left go when a run writes its report."""
+    stale = tmp_path / "data_docs" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("<html>GX Data Docs, blank offline</html>", encoding="utf-8")
+    context = QualityContext(tmp_path)
+    context.start_run("run-1")
+    assert not context.validate(BAD).success and context.validate(GOOD).success
+    assert stale.is_file()  # until the run writes its report
+    report = context.publish_report()
+    assert report == tmp_path / REPORT_FILE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gx", REPORT_FILE]
+    assert list(tmp_path.rglob("*.html")) == [report]
+    assert not list((tmp_path / "gx" / "uncommitted").rglob("*.json"))  # no validation result stored
+    assert (tmp_path / "gx" / "great_expectations.yml").is_file()  # the GX context itself stays
+    assert "Data Docs" not in report.read_text(encoding="utf-8")
 
 
 def _screenshot(url: str, png: Path) -> int:

@@ -19,7 +19,7 @@ def test_summary_lists_failures_first_with_their_evidence() -> None:
             CheckLine("marts/flow_links", "not_null_flow_links_product_label", "failed", failed_rows=3),
             CheckLine("marts/territory_totals", "gx_invariants", "passed"),
         ],
-        data_docs="/w/quality/report.html",
+        report="/w/quality/report.html",
     )
     lines = summary_lines(summary)
     assert lines[0] == "quality checks: 1 passed, 1 warned, 2 failed (3 Great Expectations, 1 dbt tests)"

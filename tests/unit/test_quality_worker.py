@@ -22,6 +22,7 @@ def test_suites_run_in_another_process_and_a_killed_worker_is_replaced() -> None
     assert pid != os.getpid()
     outcome = gx.validate(SPEC)
     assert not outcome.success and outcome.failures[0].unexpected_count == 1
+    assert gx.publish_report() is None  # an ephemeral context: no report
 
     os.kill(pid, signal.SIGKILL)
     again = worker.RemoteQuality(None, "unit-worker-2")

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 comex_dbt_project = DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT)
 
-TARGET_DIR = REPO_ROOT / "target"
+#: comex's own parse of the project, apart from target/: a `dbt build` run by hand (on any
+#: target, e.g. `--target spark`) writes target/manifest.json and must not change what a refresh runs.
+TARGET_DIR = REPO_ROOT / "target" / "comex"
 MANIFEST_JSON = TARGET_DIR / "manifest.json"
 _PARSED = TARGET_DIR / "partial_parse.msgpack"  # dbt's own serialisation of the parsed manifest
 _FINGERPRINT = TARGET_DIR / "manifest.fingerprint"

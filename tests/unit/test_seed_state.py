@@ -64,11 +64,8 @@ def test_no_warehouse_or_no_seed_means_reload(tmp_path: Path, seeded: Path) -> N
 
 
 def test_seed_relations_of_the_project_manifest() -> None:
-    manifest = REPO_ROOT / "target" / "manifest.json"
-    if not manifest.is_file():
-        from orchestration.dbt_project import ensure_manifest
+    from orchestration.dbt_project import prepare
 
-        manifest = ensure_manifest()
-    relations = seed_relations(manifest)
+    relations = seed_relations(prepare())  # the manifest a refresh runs
     assert len(relations) == len(list((REPO_ROOT / "seeds").rglob("*.csv")))
     assert ("reference", "dgddi_cpf4") in relations

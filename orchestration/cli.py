@@ -254,7 +254,7 @@ def _nothing_new(paths: Paths, verbose: bool) -> bool:
 
 @app.command()
 def prepare() -> None:
-    """Parse the dbt project into target/manifest.json (make setup does it; a refresh, when the project changed)."""
+    """Parse the dbt project into target/comex/ (make setup does it; a refresh, when the project changed)."""
     from rich.console import Console
 
     from orchestration.dbt_project import MANIFEST_JSON, is_prepared

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 _NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|ENOSPC|database or disk is full", re.IGNORECASE)
-#: I/O errors that do not say why (SQLite's, under Dagster's run storage): a full disk when one of
-#: the folders written to has less than `_NEARLY_FULL` bytes free.
+#: I/O errors that do not say why: a full disk when one of the folders written to has less than
+#: `_NEARLY_FULL` bytes free.
 _IO_ERROR = re.compile(r"disk I/O error|IO Error", re.IGNORECASE)
 _NEARLY_FULL = 1024 * 1024
 _QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
@@ -22,8 +22,10 @@ def explain_disk_full(message: str, folders: Sequence[Path]) -> str | None:
     `folders` (the places the failed work writes to: an OSError from dbt names none). An I/O
     error that gives no reason counts as a full disk when one of `folders` is (nearly) full.
     """
+    if not (_NO_SPACE.search(message) or _IO_ERROR.search(message)):
+        return None
     fullest = min(folders, key=free_bytes)
-    if not (_NO_SPACE.search(message) or (_IO_ERROR.search(message) and free_bytes(fullest) < _NEARLY_FULL)):
+    if not _NO_SPACE.search(message) and free_bytes(fullest) >= _NEARLY_FULL:
         return None
     named = _QUOTED_PATH.search(message)
     path = Path(named.group(1)) if named else fullest

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
+from orchestration.warehouse import connect_read_only
 
 INCOMING = ".incoming"
 
@@ -61,7 +61,7 @@ def _recorded_names(warehouse: Path) -> set[str]:
     """The file names of the archived paths the live warehouse's vintages record."""
     if not warehouse.is_file():
         return set()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_read_only(warehouse) as con:
         present = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'vintages'"
         ).fetchone()

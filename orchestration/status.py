@@ -16,9 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.check_models import CHECK_MODELS, describe_row, failing_rows
-from orchestration.errors import WarehouseBusyError
 from orchestration.refresh_record import RefreshRecord, read_record
-from orchestration.warehouse import check_not_busy, connect_read_only, interrupted_writer, lock_path
+from orchestration.warehouse import connect_read_only, current_writer, interrupted_writer
 
 FLOWS = {"E": "export", "I": "import"}
 
@@ -237,7 +236,7 @@ def _render_vintages(console: Console, vintages: list[Vintage]) -> None:
 
 def _render_record(console: Console, record: RefreshRecord | None, warehouse: Path) -> None:
     console.print("\n[bold]Last refresh[/bold]")
-    if running := _running_writer(warehouse):
+    if running := current_writer(warehouse):
         console.print(f"  [yellow]running now[/yellow]: {running}")
     elif interrupted := interrupted_writer(warehouse):
         console.print(
@@ -259,15 +258,6 @@ def _render_record(console: Console, record: RefreshRecord | None, warehouse: Pa
         console.print(f"    failed: {name}")
     if not record.success:
         console.print(f"  failed step: {record.failed_step or '?'}: {record.error or 'no message'}")
-
-
-def _running_writer(warehouse: Path) -> str | None:
-    """Who writes the warehouse now ("pid 12, refresh started …"), or None."""
-    try:
-        check_not_busy(warehouse)
-    except WarehouseBusyError:
-        return lock_path(warehouse).read_text(encoding="utf-8").strip() or "another process"
-    return None
 
 
 def _render_revisions(console: Console, revisions: Revisions) -> None:

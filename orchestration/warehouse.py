@@ -81,38 +81,42 @@ def writer_lock(warehouse: Path, purpose: str = "refresh") -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def check_not_busy(warehouse: Path) -> None:
-    """WarehouseBusyError now if another process holds the writer lock (nothing created, nothing
-    kept: the run takes the lock itself later). Lets a second writer be refused at once."""
+def _probe_lock(warehouse: Path) -> tuple[bool, str]:
+    """(is a writer holding the lock now, the line in the lock file), without keeping the lock."""
     path = lock_path(warehouse)
     if not path.is_file():
-        return
+        return False, ""
     with path.open("r") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = fh.read().strip() or "another process"
-            raise WarehouseBusyError(
-                f"{warehouse}: another refresh is writing it ({holder}); try again when it has finished"
-            ) from None
-        fcntl.flock(fh, fcntl.LOCK_UN)
+            return True, fh.read().strip()
+        try:
+            return False, fh.read().strip()
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def current_writer(warehouse: Path) -> str | None:
+    """Who writes the warehouse now ("pid 12, refresh started …"), or None."""
+    held, line = _probe_lock(warehouse)
+    return (line or "another process") if held else None
+
+
+def check_not_busy(warehouse: Path) -> None:
+    """WarehouseBusyError now if another process holds the writer lock (nothing created, nothing
+    kept: the run takes the lock itself later). Lets a second writer be refused at once."""
+    if holder := current_writer(warehouse):
+        raise WarehouseBusyError(
+            f"{warehouse}: another refresh is writing it ({holder}); try again when it has finished"
+        )
 
 
 def interrupted_writer(warehouse: Path) -> str | None:
     """The line a writer killed before it finished left in the lock file, or None (none was
     killed since the last writer finished, or one is writing now)."""
-    path = lock_path(warehouse)
-    if not path.is_file():
-        return None
-    with path.open("r") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None
-        try:
-            return fh.read().strip() or None
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    held, line = _probe_lock(warehouse)
+    return None if held else line or None
 
 
 def start_working_copy(warehouse: Path) -> Path:

@@ -259,10 +259,15 @@ def prepare() -> None:
 
     from orchestration.dbt_project import MANIFEST_JSON, is_prepared
     from orchestration.dbt_project import prepare as prepare_manifest
+    from orchestration.reference_template import build_template
 
     state = "unchanged" if is_prepared() else "parsed"
     prepare_manifest()
-    Console(stderr=True, highlight=False).print(f"dbt project {state}: {MANIFEST_JSON}")
+    err = Console(stderr=True, highlight=False)
+    err.print(f"dbt project {state}: {MANIFEST_JSON}")
+    said = build_template()
+    if said:
+        err.print(said)
 
 
 @app.command()

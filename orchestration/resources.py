@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from orchestration import raw_archive, warehouse
+from orchestration import raw_archive, reference_template, warehouse
 from orchestration.exports import publication
 from orchestration.quality import worker as quality_worker
 from orchestration.settings import Paths
@@ -53,7 +53,7 @@ class ComexResource(ConfigurableResource):
             raise
         publication.recover(paths.exports_dir)  # roll forward a publication a kill interrupted
         raw_archive.settle(paths.warehouse)  # the raw files a killed run left: kept if published, else dropped
-        warehouse.start_working_copy(paths.warehouse)
+        warehouse.start_working_copy(paths.warehouse, reference_template.current_template())
         self._reset_staging_exports()
         quality_worker.start()  # GX imports in its own process while the run ingests
 

@@ -119,13 +119,17 @@ def interrupted_writer(warehouse: Path) -> str | None:
     return None if held else line or None
 
 
-def start_working_copy(warehouse: Path) -> Path:
-    """Copy the live warehouse (if any) to a fresh working copy and return its path."""
+def start_working_copy(warehouse: Path, template: Path | None = None) -> Path:
+    """Copy the live warehouse to a fresh working copy and return its path.
+
+    With no live warehouse yet, the working copy starts as a copy of `template` if given, else empty.
+    """
     working = working_copy_path(warehouse)
     discard(working)  # left over by a killed run
     working.parent.mkdir(exist_ok=True)
-    if warehouse.exists():
-        shutil.copyfile(warehouse, working)
+    start = warehouse if warehouse.exists() else template
+    if start is not None:
+        shutil.copyfile(start, working)
     return working
 
 

@@ -14,12 +14,15 @@ os.environ.pop("DAGSTER_HOME", None)
 
 def pytest_configure(config: pytest.Config) -> None:
     """Parse the dbt project if it changed since the last parse (the Dagster definitions read its
-    manifest) and write the bundled sample if it is missing, as `make setup` does. Under
+    manifest), pre-load the reference seeds for new warehouses and write the bundled sample if it
+    is missing, as `make setup` does. Under
     pytest-xdist (`make test`), only the controller does it, before it starts the workers."""
     if hasattr(config, "workerinput"):
         return
     from orchestration.dbt_project import prepare
+    from orchestration.reference_template import build_template
     from orchestration.sample.bundle import ensure_bundled_sample
 
     prepare()
+    build_template()
     ensure_bundled_sample()

@@ -6,6 +6,7 @@ and turns each node's result into a Dagster materialisation or asset check with 
 own event conversion. What a refresh builds (`build_arguments`):
 - unit tests never (they check the models' logic, not the data: the test suite runs them);
 - reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
+  a new warehouse starts with them, loaded and tested at set-up (orchestration/reference_template.py);
 - views only when the dbt project changed: a view is a stored query, unchanged with the project;
 - everything from scratch (--full-refresh) when the dbt project changed since the warehouse's
   last successful refresh, or when this run brought new label lists (labels and the
@@ -28,6 +29,7 @@ from orchestration.check_models import describe_failed_node
 from orchestration.dbt_invocation import DbtBuildError, failure_message, run_dbt
 from orchestration.dbt_project import comex_dbt_project, manifest_dict, manifest_path
 from orchestration.quality.settings import QualitySettings
+from orchestration.reference_template import template_events
 from orchestration.refresh_record import built_by_current_project
 from orchestration.resources import ComexResource
 from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
@@ -62,7 +64,10 @@ def build_arguments(
     notes = []
     if seeds_loaded:
         exclude.append("resource_type:seed")
-        notes.append("reference seeds unchanged since loaded: seeds and their tests not re-run")
+        notes.append(
+            "reference seeds unchanged since loaded (a new warehouse's: at set-up, by `comex prepare`): "
+            "seeds and their tests not re-run"
+        )
     full_refresh = not project_unchanged or new_labels
     if not full_refresh:
         exclude.append("config.materialized:view")
@@ -107,7 +112,8 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
     for note in notes:
         context.log.info(note)
     run = run_dbt(args, database, dbt_target_dir(comex.paths.warehouse))
-    for raw_event in run.events:
+    replayed = template_events() if seeds_loaded and not comex.paths.warehouse.exists() else []
+    for raw_event in [*replayed, *run.events]:  # a new warehouse's seeds: the template's results
         event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
         yield from event.to_default_asset_events(
             manifest=manifest_dict(), dagster_dbt_translator=TRANSLATOR, context=context, project=comex_dbt_project

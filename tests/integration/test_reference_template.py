@@ -1,0 +1,47 @@
+"""A new warehouse starts with the reference seeds loaded and tested at set-up: real dbt, real DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import reference_template, warehouse
+from orchestration.dbt_project import MANIFEST_JSON
+from orchestration.seed_state import seed_relations
+
+
+def test_the_template_holds_every_seed_and_the_results_of_their_tests() -> None:
+    template = reference_template.current_template()  # built by `comex prepare` (conftest, as make setup)
+    assert template == reference_template.TEMPLATE
+    with duckdb.connect(str(template), read_only=True) as con:
+        tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+        rows = con.execute("select count(*) from reference.dgddi_departements").fetchone()
+    assert set(seed_relations(MANIFEST_JSON)) <= tables
+    assert rows == (101,)
+    events = reference_template.template_events()
+    names = {e["info"]["name"] for e in events}
+    assert names == {"LogSeedResult", "LogTestResult"}
+    assert sum(e["info"]["name"] == "LogSeedResult" for e in events) == len(seed_relations(MANIFEST_JSON))
+    assert all(e["data"]["status"].lower() in ("success", "pass") for e in events)
+
+
+def test_a_new_warehouse_starts_from_the_template_an_existing_one_from_itself(tmp_path: Path) -> None:
+    live = tmp_path / "comex.duckdb"
+    working = warehouse.start_working_copy(live, reference_template.current_template())
+    with duckdb.connect(str(working), read_only=True) as con:
+        assert con.execute("select count(*) from reference.seed_state").fetchone() == (1,)
+    warehouse.discard(working)
+
+    with duckdb.connect(str(live)) as con:
+        con.execute("create table t as select 1 as x")
+    working = warehouse.start_working_copy(live, reference_template.current_template())
+    with duckdb.connect(str(working), read_only=True) as con:
+        assert con.execute("select schema_name, table_name from duckdb_tables()").fetchall() == [("main", "t")]
+
+
+def test_a_template_of_other_seeds_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeds edited since `comex prepare`: the next refresh of a new warehouse loads them itself."""
+    monkeypatch.setattr(reference_template, "_fingerprint", lambda: "seeds edited since")
+    assert reference_template.current_template() is None

@@ -4,6 +4,10 @@ Each measured step runs in its own subprocess (fresh interpreter, fresh DuckDB f
 its median is reported beside baselines measured in the same run: a plain DuckDB `read_csv` scan
 of the same raw text, and a plain pandas implementation of the marts' tables (bench_pandas.py).
 
+`--against REV` measures the same scenarios again with the code of REV (a git worktree of it under
+data/bench/, its dbt project prepared, the same generated data) right after this checkout's,
+and prints both medians side by side: the before and after of a change, from one run.
+
 Two peak memories per step: "largest process" is the kernel's peak RSS of the biggest single
 process of the step (getrusage of the child and the descendants it waited for); "process tree"
 is the peak of the SUM of the RSS of the child and all its descendants at one time (a refresh's
@@ -630,6 +634,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--decade-repeat", type=int, default=1, help="runs of the long decade refresh")
     parser.add_argument("--only", choices=SCENARIOS, action="append", help="repeatable; default: every scenario")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--against", metavar="REV", help="also measure git revision REV (e.g. main), side by side")
     args = parser.parse_args(argv)
     only = set(args.only or SCENARIOS)
     years = bench_years(args.year, args.years)
@@ -772,16 +777,76 @@ def main(argv: list[str] | None = None) -> None:
             Budget("its peak RSS (process tree)", monthly["monthly"].tree_peak_rss_mib, RSS_BUDGET_MIB, "MiB",
                    long_caveat),
         )  # fmt: skip
-    if args.json:
-        payload: dict = {
+    payload: dict = {
             "config": {"year": args.year, "scale": args.scale, "repeat": args.repeat, "years": years,
                        "decade_repeat": args.decade_repeat, "cpus": cpus, "rss_sample_seconds": SAMPLE_EVERY,
-                       "monthly_revision": MONTHLY_REVISION, "scenarios": [s for s in SCENARIOS if s in only]},
-        }  # fmt: skip
-        payload |= {k: (asdict(v) | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
-        payload["ratios"] = ratios
-        payload["budgets"] = {scenario: [b.as_dict() for b in checks] for scenario, checks in budgets.items()}
+                   "monthly_revision": MONTHLY_REVISION, "scenarios": [s for s in SCENARIOS if s in only]},
+    }  # fmt: skip
+    payload |= {k: (asdict(v) | {"median": v.median}) if isinstance(v, Measure) else v for k, v in results.items()}
+    payload["ratios"] = ratios
+    payload["budgets"] = {scenario: [b.as_dict() for b in checks] for scenario, checks in budgets.items()}
+    if args.against:
+        before = bench_against(args.against, _without_against(argv if argv is not None else sys.argv[1:]))
+        print(side_by_side(before, payload, args.against))
+        payload["against"] = {"rev": args.against, "results": before}
+    if args.json:
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def _without_against(argv: list[str]) -> list[str]:
+    """The command line minus --against and --json (and their values)."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--against", "--json"):
+            skip = True
+        elif not arg.startswith(("--against=", "--json=")):
+            kept.append(arg)
+    return kept
+
+
+def against_checkout(rev: str) -> Path:
+    """A git worktree of `rev` under data/bench/, its dbt project prepared, reading this checkout's bench data."""
+    sha = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+                         capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    tree = BENCH_DIR / "against" / sha[:12]
+    if not (tree / ".git").exists():
+        shutil.rmtree(tree, ignore_errors=True)
+        subprocess.run(["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", "--force", str(tree), sha],
+                       check=True, capture_output=True)  # fmt: skip
+    data = tree / "data" / "bench"
+    if not data.is_symlink():
+        shutil.rmtree(data, ignore_errors=True)
+        data.parent.mkdir(parents=True, exist_ok=True)
+        data.symlink_to(BENCH_DIR, target_is_directory=True)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    for command in ([*_comex(), "prepare"], [sys.executable, "-m", "orchestration.sample", "--bundled"]):
+        subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True)
+    return tree
+
+
+def bench_against(rev: str, argv: list[str]) -> dict:
+    """The same scenarios measured with the code of `rev` (its own bench.py, in its worktree)."""
+    tree = against_checkout(rev)
+    out = BENCH_DIR / "against" / f"{tree.name}.json"
+    print(f"\n--- the same scenarios with the code of {rev} ({tree.name}, worktree {tree}) ---", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    subprocess.run([sys.executable, "-m", "orchestration.bench", *argv, "--json", str(out)], cwd=tree, env=env,
+                   check=True)  # fmt: skip
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def side_by_side(before: dict, after: dict, rev: str) -> str:
+    """Medians of both runs, each step on one line: before, after, after / before."""
+    title = f"medians: before = {rev}, after = this checkout"
+    lines = [f"\n{title:<52} {'before':>9} {'after':>9}  after/before"]
+    for key, measure in after.items():
+        if isinstance(measure, dict) and "median" in measure and isinstance(before.get(key), dict):
+            old, new = before[key]["median"], measure["median"]
+            ratio = f"{new / old:.2f}×" if old else "-"
+            lines.append(f"{measure['name']:<52} {old:8.2f}s {new:8.2f}s  {ratio}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

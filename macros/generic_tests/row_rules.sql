@@ -1,6 +1,7 @@
 {#-
     Every row-level rule of a model in one test (one node, one scan): each named boolean
-    expression must hold on every row, and the `unique` columns, if given, must be a key.
+    expression must hold on every row, the `not_null` columns must hold no null, and the
+    `unique` columns, if given, must be a key.
     Fails with one row per broken rule and how many rows break it. `newest_by` (optional, a
     timestamp such as built_at) limits the test to the rows built last, for an incremental
     model whose key includes the periods it replaces whole.
@@ -9,10 +10,16 @@
           - row_rules:
               arguments:
                 unique: [year, level, territory_code, flow]
+                not_null: [territory_label]
                 rules:
                   share_of_france_is_a_fraction: "share_of_france between 0 and 1"
 -#}
-{% test row_rules(model, rules={}, unique=none, newest_by=none) %}
+{% test row_rules(model, rules={}, unique=none, not_null=[], newest_by=none) %}
+    {%- set checked = {} -%}
+    {%- for column in not_null -%}
+        {%- do checked.update({column ~ "_is_not_null": column ~ " is not null"}) -%}
+    {%- endfor -%}
+    {%- do checked.update(rules) -%}
     {%- set newest = "true" -%}
     {%- if newest_by -%}
         {%- set newest = newest_by ~ " = (select max(" ~ newest_by ~ ") from " ~ model ~ ")" -%}
@@ -26,7 +33,7 @@
 
     broken as (
         select
-            {% for name, expression in rules.items() -%}
+            {% for name, expression in checked.items() -%}
                 sum(case when coalesce({{ expression }}, false) then 0 else 1 end) as {{ name }},
             {% endfor -%}
             count(*) as tested_rows
@@ -50,7 +57,7 @@
     ),
 
     results as (
-        {% for name in rules -%}
+        {% for name in checked -%}
             select
                 '{{ name }}' as rule,
                 {{ name }} as failing_rows

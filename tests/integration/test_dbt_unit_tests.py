@@ -63,6 +63,22 @@ def test_generic_tests_find_planted_nulls_and_duplicates(sample_warehouse: Path,
         assert [row[0] for row in con.execute(compiled["unique_combination"]).fetchall()] == ["0114"]
 
 
+def test_row_rules_find_nulls_and_repeated_keys_in_one_node(sample_warehouse: Path, tmp_path: Path) -> None:
+    """`row_rules` with `not_null` and `unique` (the staging models' one test each): one row per broken rule."""
+    warehouse = tmp_path / "comex.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:  # stg_reference__cpf4 is a view over this seed
+        con.execute("update reference.dgddi_cpf4 set cpf4_label = null where cpf4_code in ('0111', '0112')")
+        con.execute("insert into reference.dgddi_cpf4 select * from reference.dgddi_cpf4 where cpf4_code = '0114'")
+    run = dbt_test(warehouse, tmp_path, "stg_reference__cpf4,test_name:row_rules")
+
+    assert not run.success and len(run.seconds_by_node) == 1
+    (compiled,) = (tmp_path / "target" / "compiled").rglob("row_rules_stg_reference__cpf4*.sql")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = sorted(con.execute(compiled.read_text()).fetchall())
+    assert found == [("cpf4_label_is_not_null", 2), ("unique (cpf4_code, valid_from)", 1)]
+
+
 def test_dbt_docs_generate_documents_every_mart_and_column(sample_warehouse: Path, tmp_path: Path) -> None:
     """`make docs` works: the catalog lists every mart with its columns, each described in the manifest."""
     warehouse = tmp_path / "comex.duckdb"

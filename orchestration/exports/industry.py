@@ -13,12 +13,15 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from orchestration.checksums import sha256_of
 from orchestration.text_decoding import detect_encoding
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PATTERN = "liste-ti-com*.csv"
 COLUMNS = ("insee_com", "lib_com", "id_ti", "lib_ti")
@@ -69,6 +72,8 @@ def read_communes(path: Path) -> tuple[pa.Table, str]:
         for name in COLUMNS:
             rows[name].append((record[name] or "").strip())
     rows["insee_com"] = [c.zfill(5) if c.isdigit() else c for c in rows["insee_com"]]  # "1010" saved by Excel
+    import pyarrow as pa  # only when the list is read: a refresh with nothing new never is
+
     return pa.table(rows), encoding
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from orchestration.sample.generator import FLOW_NAMES, FLUXES, SAMPLE_SCALE, write_annual_zips
+from orchestration.sample.flows import FLOW_NAMES, FLUXES
 from orchestration.settings import SAMPLE_DIR
+
+# The generator (numpy, pandas, pyarrow: ~0.5 s to import) is imported only to write zips: a
+# refresh of the sample with nothing new only names and checks them.
 
 #: 2019–2024: six years, so that five-year figures (cagr_5y) show for 2024.
 SAMPLE_YEARS: tuple[int, ...] = tuple(range(2019, 2025))
@@ -29,12 +32,16 @@ def sample_zip_names(years: tuple[int, ...] = SAMPLE_YEARS) -> list[str]:
 
 def sample_scale(year: int) -> int:
     """Rows (both flows) of one year of the bundled sample."""
+    from orchestration.sample.generator import SAMPLE_SCALE
+
     return SAMPLE_SCALE if year in RECENT_YEARS else EARLIER_YEARS_SCALE
 
 
 def ensure_bundled_sample(sample_dir: Path = SAMPLE_DIR) -> list[Path]:
     """Write the years of the sample that are missing from `sample_dir`; return every zip."""
     missing = [year for year in SAMPLE_YEARS if not all((sample_dir / n).exists() for n in sample_zip_names((year,)))]
+    if missing:
+        from orchestration.sample.generator import write_annual_zips
     for year in missing:
         write_annual_zips(sample_dir, [year], scale=sample_scale(year))
     return [sample_dir / name for name in sample_zip_names()]

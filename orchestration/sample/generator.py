@@ -39,9 +39,8 @@ from orchestration.sample.calibration import (
     YEAR_FACTORS,
 )
 from orchestration.sample.codes import CodeTables, load_code_tables
+from orchestration.sample.flows import FLOW_NAMES, FLUXES
 
-FLUXES = ("E", "I")
-FLOW_NAMES = {"E": "export", "I": "import"}
 COLUMNS = (
     "flux",
     "trimestre",

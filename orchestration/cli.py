@@ -125,6 +125,15 @@ def refresh(
             "COMEX_MAX_NATIONAL_REVISION (5 %).",
         ),
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="What builds the dbt project: duckdb or spark (dbt-spark; a local Spark session, or a Thrift "
+            "server with COMEX_SPARK_METHOD=thrift). Env COMEX_ENGINE; default duckdb.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Ingest new customs files, rebuild and test the marts, and publish the export tables.
 
@@ -138,30 +147,33 @@ def refresh(
         from orchestration.sample.bundle import ensure_bundled_sample
 
         ensure_bundled_sample()  # generated once (make setup does it), deterministic
-    _check_refresh_inputs(paths, verbose, force=force)
-    if not force and _nothing_new(paths, verbose):
+    engine = _check_refresh_inputs(paths, verbose, force=force, engine=engine)
+    if not force and _nothing_new(paths, verbose, engine):
         return
     from orchestration.quality import worker
 
     worker.start()  # Great Expectations imports in its own process while Dagster loads and ingests
     try:
-        _run_refresh_job(paths, sample, verbose, accept_revisions=accept_revisions)
+        _run_refresh_job(paths, sample, verbose, accept_revisions=accept_revisions, engine=engine)
     except typer.Exit as exit_:
         _exit_without_teardown(exit_.exit_code)
     _exit_without_teardown(0)
 
 
-def _run_refresh_job(paths: Paths, sample: bool, verbose: bool, *, accept_revisions: bool = False) -> None:
+def _run_refresh_job(
+    paths: Paths, sample: bool, verbose: bool, *, accept_revisions: bool = False, engine: str = "duckdb"
+) -> None:
     """The refresh job in this process, its quality summary, and its one-line outcome."""
     from orchestration.console import console
     from orchestration.dbt_project import prepare
 
-    console.print(f"[bold]comex refresh[/bold]  raw: {paths.raw_dir}  →  warehouse: {paths.warehouse}")
+    on = "" if engine == "duckdb" else f"  (engine: {engine})"
+    console.print(f"[bold]comex refresh[/bold]  raw: {paths.raw_dir}  →  warehouse: {paths.warehouse}{on}")
     try:
         prepare()  # parses the dbt project only if it changed since the last parse
         from orchestration.runner import run_refresh
 
-        outcome = run_refresh(paths, sample=sample, accept_revisions=accept_revisions)
+        outcome = run_refresh(paths, sample=sample, accept_revisions=accept_revisions, engine=engine)
     except Exception as exc:  # an unexpected failure outside any step: still one line
         _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
     _record_in_dagster_home(paths)
@@ -221,25 +233,26 @@ def _exit_without_teardown(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _check_refresh_inputs(paths: Paths, verbose: bool, *, force: bool) -> None:
-    """A bad COMEX_* setting, an unreadable raw folder, exports of another warehouse: one line,
-    before anything starts."""
+def _check_refresh_inputs(paths: Paths, verbose: bool, *, force: bool, engine: str | None = None) -> str:
+    """A bad COMEX_* setting or engine (Spark without Java), an unreadable raw folder, exports of
+    another warehouse: one line, before anything starts. Returns the engine of the refresh."""
     from orchestration.errors import ComexError
     from orchestration.preflight import check_refresh_inputs
 
     try:
-        check_refresh_inputs(paths, force=force)
+        return check_refresh_inputs(paths, force=force, engine=engine)
     except ComexError as exc:
         _fail(str(exc), None, verbose)
+        raise  # _fail exits
 
 
-def _nothing_new(paths: Paths, verbose: bool) -> bool:
+def _nothing_new(paths: Paths, verbose: bool, engine: str = "duckdb") -> bool:
     """The fast path: True (and says so) when a refresh would change nothing. No Dagster import."""
     from rich.console import Console
 
     from orchestration.freshness import check_freshness
 
-    verdict = check_freshness(paths)
+    verdict = check_freshness(paths, engine)
     if verdict.error:
         _fail(verdict.error, None, verbose)
     if not verdict.up_to_date:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, dbt_database, parsed_manifest, project_args
+from orchestration.engine import DUCKDB, SPARK
 from orchestration.errors import ComexError
 
 RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
@@ -40,12 +41,18 @@ class DbtRun:
     exception: BaseException | None = None
 
 
-def run_dbt(args: list[str], database: Path, target_dir: Path) -> DbtRun:
+def run_dbt(
+    args: list[str], database: Path, target_dir: Path, *, engine: str = DUCKDB, live_warehouse: Path | None = None
+) -> DbtRun:
     """`dbt <args>` on `database`, in process; artifacts and dbt.log in `target_dir`.
 
     The parsed manifest names the catalog `comex`: `database` must be a file named comex.duckdb
-    (a refresh's working copy is).
+    (a refresh's working copy is). With `engine="spark"` dbt-spark runs the same command on Spark
+    and the tables it built are loaded into `database` (orchestration/spark_engine.py; its landing
+    and Spark's files default to folders beside `live_warehouse`).
     """
+    if engine == SPARK:
+        return _run_on_spark(args, database, target_dir, live_warehouse or database)
     if database.name != PARSE_DATABASE.name:
         raise ComexError(f"{database}: dbt runs on a warehouse file named {PARSE_DATABASE.name} (copy it to one)")
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
@@ -96,6 +103,60 @@ def _write_artifacts(result: Any, target_dir: Path) -> None:
     shutil.copyfile(MANIFEST_JSON, target_dir / "manifest.json")
     if hasattr(result, "write"):
         result.write(str(target_dir / "run_results.json"))
+
+
+def _run_on_spark(args: list[str], database: Path, target_dir: Path, live_warehouse: Path) -> DbtRun:
+    """`dbt <args> --target spark` (or spark_thrift), parsed for Spark; then Spark's tables into `database`.
+
+    The prepared manifest is DuckDB's (its configs are rendered for DuckDB: materialisations,
+    schemas), so dbt parses the project for Spark here (partial parsing keeps it quick after the first).
+    """
+    from dbt.adapters.factory import get_adapter_by_type, reset_adapters
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    from orchestration import spark_engine
+    from orchestration.dbt_project import manifest_dict
+
+    events: list[dict[str, Any]] = []
+
+    def collect(event: Any) -> None:
+        if event.info.name in RESULT_EVENTS:
+            events.append(msg_to_dict(event))
+
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with spark_engine.spark_build(database, live_warehouse, target_dir) as build:
+        command = [*args, "--target", build.target, *project_args(), "--target-path", str(target_dir),
+                   "--log-path", str(target_dir)]  # fmt: skip
+        try:
+            result = dbtRunner(callbacks=[collect]).invoke(command)
+            run = run_of(result, events)
+            if problem := spark_engine.start_failure([message for *_, message in run.failures], result.exception):
+                return DbtRun(success=False, events=events, exception=ComexError(problem))
+            built = getattr(result.result, "results", None) or []
+            if built:  # on failure, the check models it built: the failing checks are told in words
+                only = None if run.success else (lambda node: node["schema"] == "checks")
+                adapter = get_adapter_by_type("spark")
+                spark_engine.copy_to_duckdb(build, adapter, built, database, manifest_dict()["nodes"], only=only)
+        finally:
+            reset_adapters()
+    if run.success:  # DuckDB's own views (staging, intermediate) over the raw and reference tables
+        views = run_dbt(["run", "--select", "config.materialized:view"], database, target_dir / "duckdb_views")
+        if not views.success:
+            return DbtRun(False, events, views.failures, run.seconds_by_node, views.exception)
+    return run
+
+
+def run_of(result: Any, events: list[dict[str, Any]]) -> DbtRun:
+    """A dbt invocation's outcome: success, result events, failing nodes and their messages, times."""
+    run = DbtRun(success=bool(result.success), events=events, exception=result.exception)
+    for node_result in getattr(result.result, "results", None) or []:
+        run.seconds_by_node[node_result.node.unique_id] = float(node_result.execution_time or 0)
+        status = str(node_result.status)
+        if status in ("error", "fail", "runtime error"):
+            message = " ".join(line.strip() for line in str(node_result.message or "").splitlines() if line.strip())
+            run.failures.append((node_result.node.unique_id, status, message))
+    return run
 
 
 def _release(connection_manager: Any) -> None:

@@ -99,8 +99,9 @@ def _scan(raw_dir: Path, held: Held) -> tuple[list[str], int, bool]:
     return news, len(files), any_data
 
 
-def check_freshness(paths: Paths) -> Freshness:
-    """Up to date, or the first reason a refresh has work to do."""
+def check_freshness(paths: Paths, engine: str = "duckdb") -> Freshness:
+    """Up to date, or the first reason a refresh has work to do (on `engine`: a warehouse another
+    engine built is rebuilt by this one)."""
     if not paths.raw_dir.is_dir():
         return Freshness(False, f"raw folder not found: {paths.raw_dir}")
     held = Held.of(paths.warehouse)
@@ -118,6 +119,8 @@ def check_freshness(paths: Paths) -> Freshness:
         return Freshness(False, "the last refresh did not succeed")
     if record.dbt_fingerprint != dbt_fingerprint():
         return Freshness(False, "the dbt project changed since the last refresh")
+    if record.engine != engine:
+        return Freshness(False, f"the last refresh ran on {record.engine}, this one on {engine}")
     if news:
         return Freshness(False, f"new file(s): {', '.join(news)}")
     if not _exports_match(paths.exports_dir, held.vintages):

@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from orchestration.engine import check_engine
 from orchestration.errors import ComexError
 from orchestration.exports.manifest import produced_elsewhere
 from orchestration.quality.settings import QualitySettings
@@ -39,13 +40,16 @@ def check_raw_dir(raw_dir: Path) -> None:
         raise ComexError(f"raw folder {raw_dir} cannot be read by this user (permission denied)")
 
 
-def check_refresh_inputs(paths: Paths, *, force: bool = False) -> None:
-    """Every setting a refresh reads from the environment, its raw folder, that no other refresh
-    is writing the warehouse, and (unless `force`) that its exports folder was last produced
-    from the same warehouse."""
+def check_refresh_inputs(paths: Paths, *, force: bool = False, engine: str | None = None) -> str:
+    """Every setting a refresh reads from the environment, its engine (`engine`, else COMEX_ENGINE;
+    on a local Spark session, a Java runtime), its raw folder, that no other refresh is writing the
+    warehouse, and (unless `force`) that its exports folder was last produced from the same
+    warehouse. Returns the engine."""
     check_not_busy(paths.warehouse)
+    chosen = check_engine(engine)
     check_memory_limit()
     QualitySettings.from_env()  # COMEX_MAX_REJECTED_RATE, COMEX_MAX_NATIONAL_REVISION, COMEX_REVISION_THRESHOLD
     check_raw_dir(paths.raw_dir)
     if not force and (problem := produced_elsewhere(paths.exports_dir, paths.warehouse)):
         raise ComexError(problem)
+    return chosen

@@ -45,6 +45,7 @@ class RefreshRecord:
     failed_checks: list[str] = field(default_factory=list)  # failed and warned, with their status
     checks_warned: int = 0
     dbt_fingerprint: str | None = None  # set on success only
+    engine: str = "duckdb"  # the engine that built the dbt project: duckdb or spark (orchestration/engine.py)
 
     @property
     def success(self) -> bool:
@@ -80,10 +81,16 @@ def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
     return tree_sha256(root, FINGERPRINT_FILES, FINGERPRINT_FOLDERS)
 
 
-def built_by_current_project(warehouse: Path) -> bool:
-    """The warehouse's last refresh succeeded and was built by the dbt project as it is now."""
+def built_by_current_project(warehouse: Path, engine: str = "duckdb") -> bool:
+    """The warehouse's last refresh succeeded and was built by the dbt project as it is now, on `engine`
+    (after a refresh on Spark, DuckDB rebuilds everything: its tables were loaded from Spark's)."""
     record = read_record(warehouse)
-    return record is not None and record.success and record.dbt_fingerprint == dbt_fingerprint()
+    return (
+        record is not None
+        and record.success
+        and record.dbt_fingerprint == dbt_fingerprint()
+        and record.engine == engine
+    )
 
 
 def trigger_from_tags(tags: dict[str, str] | None) -> str:

@@ -26,12 +26,20 @@ class ComexResource(ConfigurableResource):
     exports_dir: str = ""
     sample: bool = False
     accept_revisions: bool = False  # the national revision gate lets this run's new vintages through
+    engine: str = ""  # duckdb or spark (orchestration/engine.py): empty means COMEX_ENGINE, then duckdb
 
     _stack: contextlib.ExitStack | None = PrivateAttr(default=None)
 
     @property
     def paths(self) -> Paths:
         return Paths.resolve(self.raw_dir or None, self.warehouse or None, self.exports_dir or None, sample=self.sample)
+
+    @property
+    def engine_name(self) -> str:
+        """The engine that builds the dbt project in this run: duckdb or spark."""
+        from orchestration.engine import resolve_engine
+
+        return resolve_engine(self.engine or None)
 
     @property
     def working_warehouse(self) -> Path:
@@ -72,8 +80,8 @@ class ComexResource(ConfigurableResource):
         self.staging_exports_dir.mkdir()
 
 
-def resource_config(paths: Paths, *, sample: bool, accept_revisions: bool = False) -> dict:
-    """The `comex` resource's run config for these locations."""
+def resource_config(paths: Paths, *, sample: bool, accept_revisions: bool = False, engine: str = "") -> dict:
+    """The `comex` resource's run config for these locations (and engine: empty means COMEX_ENGINE's)."""
     return {
         "comex": {
             "config": {
@@ -82,6 +90,7 @@ def resource_config(paths: Paths, *, sample: bool, accept_revisions: bool = Fals
                 "exports_dir": str(paths.exports_dir),
                 "sample": sample,
                 "accept_revisions": accept_revisions,
+                "engine": engine,
             }
         }
     }
@@ -96,3 +105,11 @@ def paths_of_run(run_config: dict | None) -> Paths:
         config.get("exports_dir") or None,
         sample=bool(config.get("sample", False)),
     )
+
+
+def engine_of_run(run_config: dict | None) -> str:
+    """The engine a run used (its `comex` resource config, else COMEX_ENGINE, else duckdb)."""
+    from orchestration.engine import resolve_engine
+
+    config = ((run_config or {}).get("resources", {}).get("comex", {}) or {}).get("config", {}) or {}
+    return resolve_engine(config.get("engine") or None)

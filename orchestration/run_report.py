@@ -63,6 +63,7 @@ def refresh_record(
     started: float,
     finished: float,
     fingerprint: str | None,
+    engine: str = "duckdb",
 ) -> RefreshRecord:
     """The `last_refresh.json` record of a run (times as epoch seconds; fingerprint kept on success)."""
     failure = None if success else summary.failure
@@ -82,6 +83,7 @@ def refresh_record(
         checks_failed=checks.failed,
         failed_checks=[f"{c.asset}:{c.check} ({c.status})" for c in checks.checks if c.status != "passed"],
         dbt_fingerprint=fingerprint if success else None,
+        engine=engine,
     )
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import AssetCheckKey, AssetKey, DagsterInstance
 
 from orchestration.dagster_home import dagster_home, save_run
 from orchestration.definitions import defs
 from orchestration.disk_space import explain_disk_full
+from orchestration.engine import resolve_engine
 from orchestration.jobs import REFRESH_JOB_NAME
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, dbt_fingerprint, write_record
 from orchestration.resources import resource_config
@@ -46,6 +48,9 @@ def run_refresh(
     job_name: str = REFRESH_JOB_NAME,
     tags: dict[str, str] | None = None,
     accept_revisions: bool = False,
+    engine: str = "",
+    asset_selection: Collection[AssetKey] | None = None,
+    asset_check_selection: Collection[AssetCheckKey] | None = None,
 ) -> RunOutcome:
     """Execute the refresh job in this process; never raises for a failed step.
 
@@ -53,9 +58,17 @@ def run_refresh(
     persistent one (`DAGSTER_HOME`, else beside the warehouse) to import: `make dagster` shows
     its history and checks (orchestration/dagster_home.py).
     dbt's own output goes to `refresh_log_path`; the outcome is recorded in
-    `last_refresh.json` next to the warehouse (`comex status`).
+    `last_refresh.json` next to the warehouse (`comex status`), with the engine that built the
+    dbt project (`engine`: duckdb or spark; empty means COMEX_ENGINE, then duckdb).
+    `asset_selection` and `asset_check_selection` run part of the job, as the Dagster UI's
+    "materialize selected" does (dbt builds the selected models and runs the selected tests).
     """
+    engine = resolve_engine(engine or None)
     job = defs.resolve_job_def(job_name)
+    if asset_selection is not None or asset_check_selection is not None:
+        job = job.get_subset(
+            asset_selection=set(asset_selection or ()), asset_check_selection=set(asset_check_selection or ())
+        )
     run_tags = {**CLI_TRIGGER_TAGS, **(tags or {})}
     fingerprint = dbt_fingerprint()
     started_at = time.time()
@@ -69,7 +82,7 @@ def run_refresh(
     ):
         result = job.execute_in_process(
             run_config={
-                "resources": resource_config(paths, sample=sample, accept_revisions=accept_revisions),
+                "resources": resource_config(paths, sample=sample, accept_revisions=accept_revisions, engine=engine),
                 "loggers": {"comex_console": {}},
             },
             instance=dagster_instance,
@@ -93,6 +106,7 @@ def run_refresh(
         started=started_at,
         finished=time.time(),
         fingerprint=fingerprint,
+        engine=engine,
     )
     write_record(paths.warehouse, record)
     return outcome

@@ -29,7 +29,7 @@ from orchestration.freshness import new_files
 from orchestration.ingestion.drop_zone import received_files
 from orchestration.jobs import refresh_job
 from orchestration.refresh_record import CLI_TRIGGER_TAGS, FINGERPRINT_TAG, dbt_fingerprint, write_record
-from orchestration.resources import paths_of_run, resource_config
+from orchestration.resources import engine_of_run, paths_of_run, resource_config
 from orchestration.run_guard import WRITER_TAG_KEY, WRITER_TAGS, writer_run_in_progress
 from orchestration.run_report import refresh_record, summarise_run
 from orchestration.settings import Paths
@@ -115,8 +115,19 @@ def record_run_outcome(context: RunStatusSensorContext) -> None:
         started=stats.start_time or time.time(),
         finished=stats.end_time or time.time(),
         fingerprint=run.tags.get(FINGERPRINT_TAG) or dbt_fingerprint(),
+        engine=_engine_of(run.run_config),
     )
     write_record(paths_of_run(run.run_config).warehouse, record)
+
+
+def _engine_of(run_config: dict | None) -> str:
+    """The run's engine; a bad COMEX_ENGINE (the run failed on it) is recorded as given."""
+    from orchestration.errors import ComexError
+
+    try:
+        return engine_of_run(run_config)
+    except ComexError:
+        return os.environ.get("COMEX_ENGINE", "?")
 
 
 @run_status_sensor(

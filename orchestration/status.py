@@ -248,8 +248,8 @@ def _render_record(console: Console, record: RefreshRecord | None, warehouse: Pa
         return
     colour = "green" if record.success else "red"
     console.print(
-        f"  [{colour}]{record.outcome}[/{colour}] at {record.finished_at} ({record.trigger}, job {record.job}) "
-        f"in {record.duration_seconds:.1f} s"
+        f"  [{colour}]{record.outcome}[/{colour}] at {record.finished_at} ({record.trigger}, job {record.job}, "
+        f"engine {record.engine}) in {record.duration_seconds:.1f} s"
     )
     console.print(
         f"  checks: {record.checks_passed} passed, {record.checks_warned} warned, {record.checks_failed} failed"

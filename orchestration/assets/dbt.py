@@ -28,6 +28,7 @@ from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
 from orchestration.check_models import describe_failed_node
 from orchestration.dbt_invocation import DbtBuildError, failure_message, run_dbt
 from orchestration.dbt_project import comex_dbt_project, manifest_dict, manifest_path
+from orchestration.engine import DUCKDB
 from orchestration.quality.settings import QualitySettings
 from orchestration.reference_template import template_events
 from orchestration.refresh_record import built_by_current_project
@@ -88,12 +89,13 @@ def build_arguments(
 def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> Iterator[Any]:
     """`dbt build` on the run's working copy of the warehouse, in process; dbt tests are asset checks."""
     database = comex.working_warehouse
+    engine = comex.engine_name  # on Spark (orchestration/spark_engine.py): seeds and every model, always
     seeds = seed_relations(manifest_path())
     fingerprint = seeds_fingerprint(dbt_version)
-    seeds_loaded = not context.is_subset and seeds_current(database, fingerprint, seeds)
+    seeds_loaded = engine == DUCKDB and not context.is_subset and seeds_current(database, fingerprint, seeds)
     exclude, options, notes = build_arguments(
         seeds_loaded=seeds_loaded,
-        project_unchanged=built_by_current_project(comex.paths.warehouse),
+        project_unchanged=engine == DUCKDB and built_by_current_project(comex.paths.warehouse),
         new_labels=_new_label_lists(comex),
         max_national_revision=QualitySettings.from_env().max_national_revision,
     )
@@ -108,10 +110,15 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
             TRANSLATOR,
             os.environ.get("DBT_INDIRECT_SELECTION"),
         )
+    if context.is_subset:  # dagster-dbt's subset selection drops the exclusions: a model's unit tests share its name
+        selection += ["--exclude", "resource_type:unit_test"]
     args = ["build", *selection, *(["--indirect-selection", indirect] if indirect else []), *options]
     for note in notes:
         context.log.info(note)
-    run = run_dbt(args, database, dbt_target_dir(comex.paths.warehouse))
+    if engine != DUCKDB:
+        context.log.info(f"engine: {engine} (dbt-spark): every seed and model built on Spark, its tables loaded here")
+    target_dir = dbt_target_dir(comex.paths.warehouse)
+    run = run_dbt(args, database, target_dir, engine=engine, live_warehouse=comex.paths.warehouse)
     replayed = template_events() if seeds_loaded and not comex.paths.warehouse.exists() else []
     for raw_event in [*replayed, *run.events]:  # a new warehouse's seeds: the template's results
         event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
@@ -121,7 +128,7 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
     if not run.success:
         with connect_read_only(database) as con:
             raise DbtBuildError(failure_message(run, lambda unique_id: describe_failed_node(con, unique_id)))
-    if not seeds_loaded and not context.is_subset:
+    if engine == DUCKDB and not seeds_loaded and not context.is_subset:
         record_seeds(database, fingerprint)
 
 

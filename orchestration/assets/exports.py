@@ -26,7 +26,12 @@ def export_tables(context: AssetExecutionContext, comex: ComexResource) -> Mater
     out_dir = comex.staging_exports_dir
     with connect_read_only(comex.working_warehouse) as con:
         export_set = stage_exports(
-            con, out_dir, raw_dir=comex.paths.raw_dir, generated_at=now_iso(), warehouse_path=comex.paths.warehouse
+            con,
+            out_dir,
+            raw_dir=comex.paths.raw_dir,
+            generated_at=now_iso(),
+            warehouse_path=comex.paths.warehouse,
+            engine=comex.engine_name,
         )
     for item in export_set.files:
         context.log.info(f"{item.name}: {item.rows:,} rows")

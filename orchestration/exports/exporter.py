@@ -64,9 +64,11 @@ def stage_exports(
     options: ExportOptions | None = None,
     notes: list[str] | None = None,
     warehouse_path: Path | None = None,
+    engine: str = "duckdb",
 ) -> ExportSet:
     """Write every contract file, the packs, the dictionary and the manifest into `out_dir`;
-    the manifest names `warehouse_path`, the live warehouse the set comes from."""
+    the manifest names `warehouse_path`, the live warehouse the set comes from, and the `engine`
+    that built its marts."""
     options = options or ExportOptions()
     out_dir.mkdir(parents=True, exist_ok=True)
     source = industry.register(con, raw_dir)
@@ -99,6 +101,7 @@ def stage_exports(
             pack_files=packs,
             notes=notes,
             warehouse=warehouse_path,
+            engine=engine,
         )
 
     content = manifest_of(files)
@@ -152,10 +155,17 @@ def reexport(paths: Paths, options: ExportOptions | None = None) -> tuple[Export
                     options=options,
                     notes=_notes(paths),
                     warehouse_path=paths.warehouse,
+                    engine=_engine_of_published(paths.exports_dir),
                 )
             return export_set, publication.publish(paths.exports_dir)
         finally:
             shutil.rmtree(staged, ignore_errors=True)
+
+
+def _engine_of_published(exports_dir: Path) -> str:
+    """The engine that built the live warehouse: the one the published set (swapped in with it) names."""
+    published = manifest_module.read(exports_dir) or {}
+    return str(published.get("engine") or "duckdb")
 
 
 def _notes(paths: Paths) -> list[str]:

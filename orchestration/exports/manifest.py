@@ -1,10 +1,10 @@
 """`manifest.json`: what an export set is made of, and from what.
 
-Contract version, generation time, CSV dialect, filters (partial export), the dbt vars the
-marts were built with (top_n, highlight_n, product_level), every source vintage (file name,
-archive member, sha256 of its data text, publication date, periods it holds and periods it is
-the current vintage of, and its reconciliation: lines and euros read = kept + rejected), the
-periods covered, the
+Contract version, generation time, the engine that built the marts (`duckdb` or `spark`), CSV
+dialect, filters (partial export), the dbt vars the marts were built with (top_n, highlight_n,
+product_level), every source vintage (file name, archive member, sha256 of its data text,
+publication date, periods it holds and periods it is the current vintage of, and its
+reconciliation: lines and euros read = kept + rejected), the periods covered, the
 ANCT source (or a note that it is absent), and the row count and sha256 of every file, with
 each CSV's `headers`: en (the contract's column names) or fr (`fr/`, see headers.py).
 """
@@ -141,12 +141,14 @@ def build(
     pack_files: list[WrittenFile],
     notes: list[str] | None = None,
     warehouse: Path | None = None,
+    engine: str = "duckdb",
 ) -> dict[str, Any]:
-    """The manifest of one export set."""
+    """The manifest of one export set; `engine` built the marts it comes from (duckdb or spark)."""
     vintages = source_vintages(con)
     manifest: dict[str, Any] = {
         "contract_version": contract_version,
         "generated_at": generated_at,
+        "engine": engine,
         "synthetic": is_synthetic([v["sha256"] for v in vintages]),
         "csv_dialect": dialect.describe(),
         "partial": filters.active,

@@ -77,6 +77,32 @@ def test_a_bad_setting_is_one_line_naming_it_before_anything_starts(
     assert "Traceback" not in result.stderr and not (tmp_path / "w").exists()
 
 
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"COMEX_ENGINE": "sparkle"}, "error: COMEX_ENGINE='sparkle' is not an engine: give duckdb or spark"),
+        (
+            {"COMEX_ENGINE": "spark", "JAVA_HOME": "/nonexistent-java"},
+            "error: the Spark engine needs a Java 17+ runtime: JAVA_HOME=/nonexistent-java has no bin/java "
+            "(`make java` installs one)",
+        ),
+        (
+            {"COMEX_ENGINE": "spark", "COMEX_SPARK_METHOD": "odbc"},
+            "error: COMEX_SPARK_METHOD='odbc' is not a Spark method: give session or thrift",
+        ),
+    ],
+)
+def test_a_bad_engine_is_one_line_before_anything_starts(env: dict[str, str], error: str, tmp_path: Path) -> None:
+    paths = {"COMEX_WAREHOUSE": str(tmp_path / "w" / "comex.duckdb"), "COMEX_EXPORTS_DIR": str(tmp_path / "e")}
+    result = _comex("refresh", "--sample", env={**paths, **env})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [error]
+    assert not (tmp_path / "w").exists() and not (tmp_path / "e").exists()
+    none = str(tmp_path / "none")
+    flag = _comex("refresh", "--sample", "--engine", "duckdb", "--raw-dir", none, env={**paths, **env})
+    assert flag.stderr.strip().splitlines()[-1].startswith("error: raw folder not found")  # the flag wins over env
+
+
 def test_an_insee_code_is_read_as_dgddi_and_said(sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path) -> None:
     exports = str(sample_refresh[0].exports_dir)
     result = _comex("fiche", "--territory", "2A", "--exports-dir", exports, "--out", str(tmp_path))

@@ -1,36 +1,45 @@
-"""The same dbt project on Spark gives the same figures: on the bundled sample, every mart of the
-export contract built by `dbt build --target spark` (a local Spark session, pyspark from the lock
-file, Java from `make java`) equals DuckDB's, row for row: codes, labels, euros and ranks exactly,
-shares and other fractions within 1e-9 (relative to the value when it is larger than 1).
+"""The refresh on Spark publishes the same exports as on DuckDB.
 
-Spark gets the raw tables the way the Spark engine does, through their Parquet landing
-(orchestration/spark_landing.py), and builds in a subprocess (its JVM ends with it). Its tables are
-Parquet folders that DuckDB reads directly. To stay within CI's budget the build is the contract
-marts and what they are built from, and one data test of each generic test with a Spark
-implementation (not_null_columns, unique_combination, row_rules: UNPIVOT → stack, hash →
-xxhash64); a refresh on Spark runs them all.
+One refresh of the bundled sample with `engine="spark"` (a local Spark session in process, pyspark
+from the lock file, Java from `make java`), through the same Dagster `refresh` job and runner as
+`comex refresh --engine spark`: ingestion and the raw checks on DuckDB, the Parquet landing,
+`dbt build --target spark`, Spark's tables loaded into the working copy, the exports written and
+checked, then published. Its export files equal those of the sample's DuckDB refresh (the
+`sample_refresh` fixture), row for row: codes, labels, euros and ranks exactly, shares and other
+fractions within 1e-9 (relative to the value when it is larger than 1); its manifest says
+`"engine": "spark"`.
+
+To stay within CI's budget the run is the job's subset a user picks in the Dagster UI: the
+export-contract marts and every model and seed they are built from (the export step, the
+publication and the Great Expectations checks of the raw files and of the export files), and one
+dbt test of each generic test with a Spark implementation (not_null_columns, unique_combination,
+row_rules: UNPIVOT → stack, hash → xxhash64). A whole refresh on Spark builds and tests everything
+(the check models and their GX suite too): `make bench BENCH_ARGS="--only spark"` runs one.
+Spark starts light: an in-memory catalog, one shuffle partition.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from dagster import AssetKey, AssetSelection
 
+from orchestration.assets.checks import EXPORTS_CHECK, RAW_FLOWS_CHECK, REJECTED_CHECK
+from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
+from orchestration.definitions import defs
+from orchestration.engine import java_problem
 from orchestration.exports.contract import CONTRACT, ExportTable
-from orchestration.settings import REPO_ROOT
-from orchestration.spark_landing import land
+from orchestration.jobs import REFRESH_JOB_NAME
+from orchestration.refresh_record import read_record
+from orchestration.runner import RunOutcome, run_refresh
+from orchestration.settings import SAMPLE_DIR, Paths
 
 pytestmark = pytest.mark.integration
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 TOLERANCE = 1e-9
 MART_TABLES = [table for table in CONTRACT.tables if table.mart]
 #: One data test of each generic test whose SQL is dispatched to a Spark implementation.
@@ -39,54 +48,52 @@ SPARK_TESTS = (
     "unique_combination_dgddi_cpf4_cpf4_code__valid_from",
     "territory_totals_row_rules",
 )
+LIGHT_SPARK = {"COMEX_SPARK_CATALOG": "in-memory", "COMEX_SPARK_SHUFFLE_PARTITIONS": "1"}
+
+
+def contract_selection() -> tuple[set[AssetKey], set]:
+    """The contract marts and their ancestors, the export and publication assets; their checks:
+    the GX suites of the raw and export files and the Spark-dispatched dbt tests."""
+    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    graph = job.asset_layer.asset_graph
+    marts = [AssetKey(["marts", table.mart]) for table in MART_TABLES]
+    upstream = AssetSelection.assets(*marts).upstream().resolve(graph) & set(job.asset_layer.selected_asset_keys)
+    assets = {*upstream, AssetKey("export_tables"), AssetKey("published_refresh")}
+    gx = {(AssetKey(CUSTOMS_FILES_KEY), RAW_FLOWS_CHECK), (AssetKey(CUSTOMS_FILES_KEY), REJECTED_CHECK),
+          (AssetKey("export_tables"), EXPORTS_CHECK)}  # fmt: skip
+    checks = {key for key in graph.asset_check_keys if key.name in SPARK_TESTS or (key.asset_key, key.name) in gx}
+    assert {key.name for key in checks} >= set(SPARK_TESTS), checks
+    return assets, checks
 
 
 @pytest.fixture(scope="module")
-def spark_tables(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder of the Spark session's tables (`<schema>.db/<table>/`) after the build."""
-    if shutil.which("java") is None:
-        pytest.fail("no Java runtime on PATH — the test set-up (`make test`, through `make java`) installs it")
-    root = tmp_path_factory.mktemp("spark")
-    landing = land(sample_warehouse, root / "raw_parquet")
-    env = {
-        **os.environ,
-        "COMEX_SPARK_DIR": str(root / "spark"),
-        "COMEX_SPARK_RAW_PATH": str(landing),
-        # one build, nothing kept for a next run: no Hive metastore to start
-        "COMEX_SPARK_CATALOG": "in-memory",
-        "COMEX_SPARK_SHUFFLE_PARTITIONS": "2",
-    }
-    selected = [f"+{table.mart}" for table in MART_TABLES] + list(SPARK_TESTS)
-    command = [DBT, "build", "--target", "spark", "--select", *selected, "--indirect-selection", "empty",
-               "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT),
-               "--target-path", str(root / "target"), "--log-path", str(root / "logs")]  # fmt: skip
+def spark_refresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, RunOutcome]:
+    """The sample refreshed on Spark into a private warehouse and exports folder."""
+    if problem := java_problem():
+        pytest.fail(f"{problem} — the test set-up (`make test`, through `make java`) installs it")
+    root = tmp_path_factory.mktemp("spark-refresh")
+    paths = Paths(raw_dir=SAMPLE_DIR, warehouse=root / "warehouse" / "comex.duckdb", exports_dir=root / "exports")
+    assets, checks = contract_selection()
     started = time.monotonic()
-    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=900, check=False)
-    seconds = time.monotonic() - started
-    tail = "\n".join(done.stdout.splitlines()[-40:])
-    assert done.returncode == 0, f"dbt build --target spark failed after {seconds:.0f} s:\n{tail}"
-    results = json.loads((root / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in LIGHT_SPARK.items():
+            env.setenv(name, value)
+        outcome = run_refresh(paths, sample=True, engine="spark", asset_selection=assets, asset_check_selection=checks)
+    assert outcome.success, f"the Spark refresh failed at {outcome.failed_step}: {outcome.error_message}"
+    results = json.loads((paths.warehouse.parent / "dbt" / "run_results.json").read_text(encoding="utf-8"))["results"]
     tests = {r["unique_id"].split(".")[2]: r["status"] for r in results if r["unique_id"].startswith("test.")}
     assert tests == dict.fromkeys(SPARK_TESTS, "pass"), tests
-    print(f"dbt build --target spark on the sample: {len(results)} nodes in {seconds:.0f} s")
-    return root / "spark" / "tables"
+    print(f"refresh on Spark of the sample: {len(results)} dbt nodes, {time.monotonic() - started:.0f} s")
+    return paths, outcome
 
 
-def spark_relation(tables: Path, table: ExportTable) -> str:
-    """The mart as Spark wrote it, read by DuckDB, cast to the contract's types (partition
-    columns are folder names, which DuckDB reads as bigint or varchar)."""
-    folder = tables / "marts.db" / table.mart
-    columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in table.columns)
-    return f"(select {columns} from read_parquet('{folder}/**/*.parquet', hive_partitioning = true))"
-
-
-def mismatches(con: duckdb.DuckDBPyConnection, tables: Path, table: ExportTable) -> list[str]:
-    duck = f"(select {', '.join(table.column_names)} from duck.{table.relation})"
-    spark = spark_relation(tables, table)
+def mismatches(con: duckdb.DuckDBPyConnection, duck_dir: Path, spark_dir: Path, table: ExportTable) -> list[str]:
+    """What differs between two export sets' Parquet files of `table` (empty when they agree)."""
+    duck, spark = (f"read_parquet('{folder / table.name}.parquet')" for folder in (duck_dir, spark_dir))
     on = " and ".join(f"d.{k} is not distinct from s.{k}" for k in table.key)
     problems = []
     counts = con.execute(f"select (select count(*) from {duck}), (select count(*) from {spark})").fetchall()[0]
-    if counts[0] != counts[1]:
+    if counts[0] != counts[1] or counts[0] == 0:
         problems.append(f"{table.name}: {counts[0]} rows on DuckDB, {counts[1]} on Spark")
     for column in table.columns:
         if column.name in table.key:
@@ -105,31 +112,37 @@ def mismatches(con: duckdb.DuckDBPyConnection, tables: Path, table: ExportTable)
     return problems
 
 
-def test_the_contract_marts_built_on_spark_equal_duckdbs(sample_warehouse: Path, spark_tables: Path) -> None:
+def test_the_exports_of_a_refresh_on_spark_equal_duckdbs(
+    sample_refresh: tuple[Paths, RunOutcome], spark_refresh: tuple[Paths, RunOutcome]
+) -> None:
+    duck_dir, spark_dir = sample_refresh[0].exports_dir, spark_refresh[0].exports_dir
     assert {table.mart for table in MART_TABLES} >= {"territory_totals", "partner_balance", "flow_links"}
     with duckdb.connect() as con:
-        con.execute(f"attach '{sample_warehouse}' as duck (read_only)")
-        problems = [problem for table in MART_TABLES for problem in mismatches(con, spark_tables, table)]
-        compared = {
-            table.name: con.execute(f"select count(*) from {spark_relation(spark_tables, table)}").fetchall()[0][0]
-            for table in MART_TABLES
-        }
+        problems = [problem for table in MART_TABLES for problem in mismatches(con, duck_dir, spark_dir, table)]
     assert problems == [], "\n".join(problems)
-    assert all(rows > 0 for rows in compared.values()), compared
+    duck, spark = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (duck_dir, spark_dir))
+    assert (duck["engine"], spark["engine"]) == ("duckdb", "spark")
+    csv_rows = {f["name"]: f["rows"] for f in spark["files"] if f["format"] == "csv"}
+    assert csv_rows == {f["name"]: f["rows"] for f in duck["files"] if f["format"] == "csv"}
+    assert spark["source_vintages"] == duck["source_vintages"]
+    assert spark["periods_covered"] == duck["periods_covered"]
 
 
-def test_spark_types_are_the_contracts(spark_tables: Path) -> None:
-    """The columns Spark stores in its Parquet files have the contract's types (partition
-    columns, stored as folder names, are left out)."""
-    wrong = []
-    with duckdb.connect() as con:
-        for table in MART_TABLES:
-            folder = spark_tables / "marts.db" / table.mart
-            described = con.execute(
-                f"describe select * from read_parquet('{folder}/**/*.parquet', hive_partitioning = false)"
-            ).fetchall()
-            stored = {name: str(kind).lower() for name, kind, *_ in described}
-            for column in table.columns:
-                if column.name in stored and stored[column.name] != column.type:
-                    wrong.append(f"{table.name}.{column.name}: {stored[column.name]}, contract {column.type}")
-    assert wrong == [], wrong
+def test_the_refresh_on_spark_says_so(spark_refresh: tuple[Paths, RunOutcome]) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from orchestration import status
+
+    paths = spark_refresh[0]
+    record = read_record(paths.warehouse)
+    assert record is not None and record.success and record.engine == "spark"
+    out = StringIO()
+    status.render(Console(file=out, width=200), paths.warehouse)
+    assert "engine spark" in out.getvalue()
+    # the published warehouse holds what Spark built, under DuckDB's names, and DuckDB's own views
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        built = con.execute("select count(*) from marts.territory_totals").fetchone()
+        views = con.execute("select count(*) from staging.stg_customs__vintage_periods").fetchone()
+    assert built and built[0] > 0 and views and views[0] > 0

@@ -45,7 +45,9 @@ BUDGET_CPUS = 2
 RSS_BUDGET_MIB = 2048
 SAMPLE_EVERY = 0.05  # seconds between two samples of the process tree's RSS
 MONTHLY_REVISION = 0.03  # earlier quarters of a last publication move by ±1.5–3 % (a seeded 20 % of their rows)
-SCENARIOS = ("ingestion", "dbt", "refresh", "sample", "fiches", "fiche-tables", "quality", "decade", "monthly")
+SCENARIOS = (
+    "ingestion", "dbt", "refresh", "sample", "fiches", "fiche-tables", "quality", "decade", "monthly", "spark",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -415,6 +417,31 @@ def bench_sample(repeat: int) -> dict:
                                setup=lambda: _fresh(work))}  # fmt: skip
 
 
+_SPARK_START = """
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false").getOrCreate()
+spark.sql("select 1").collect()
+spark.stop()
+"""
+
+
+def bench_spark(raw: Path, repeat: int) -> dict:
+    """The same `comex refresh` of one full-scale year from empty on each engine, in the same run:
+    DuckDB (the default) and Spark (`--engine spark`: a local Spark session in the refresh's
+    process, profiles.yml's defaults: local[*], Hive catalog, 8 shuffle partitions); and what a
+    Spark session costs to start and stop, doing nothing (a JVM, a Spark context)."""
+    work = BENCH_DIR / "work-spark"
+    env = _refresh_env(work)
+    args = [*_comex(), "refresh", "--raw-dir", str(raw), "--engine"]
+    start = _measure("Spark local session start and stop (nothing done)", [sys.executable, "-c", _SPARK_START], repeat)
+    duck = _measure("comex refresh, new year, --engine duckdb", [*args, "duckdb"], repeat, env,
+                    setup=lambda: _fresh(work))  # fmt: skip
+    spark = _measure("comex refresh, new year, --engine spark", [*args, "spark"], repeat, env,
+                     setup=lambda: _fresh(work))  # fmt: skip
+    _check_vintages(work, 2, "spark")
+    return {"spark_start": start, "spark_refresh_duckdb": duck, "spark_refresh_spark": spark}
+
+
 def bench_fiches(raw: Path, repeat: int, year: int) -> dict:
     """`comex fiche --all`: every département, région and France of a year, plus the index (CLI start-up included)."""
     exports = _refreshed(raw) / "exports"
@@ -747,6 +774,14 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print("  budget: all checks ≤ 25 % of the refresh time: not checked (needs the refresh scenario too)")
         report("quality", *checks)
+    if "spark" in only:
+        spark = bench_spark(raw, args.repeat)
+        results.update(spark)
+        for key in ("spark_start", "spark_refresh_duckdb", "spark_refresh_spark"):
+            print(_line(spark[key]))
+        ratios["spark_over_duckdb"] = spark["spark_refresh_spark"].median / spark["spark_refresh_duckdb"].median
+        print(f"  refresh on Spark / on DuckDB = {ratios['spark_over_duckdb']:.2f}× (same data, same run)")
+        report("spark")
     raw_years = prepare_years(args.year, args.years, args.scale) if only & {"decade", "monthly"} else None
     loaded = False
     long_caveat = budget_caveat(args.scale, len(years), cpus)

@@ -18,7 +18,8 @@ _QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
 def explain_disk_full(message: str, folders: Sequence[Path]) -> str | None:
     """One line for a failure that says the disk is full, else None.
 
-    The path is the one the message names (DuckDB names its file), or else the fullest of
+    The path is the one the message names (DuckDB names its file; of a copy's source and target,
+    the one on the fuller disk), or else the fullest of
     `folders` (the places the failed work writes to: an OSError from dbt names none). An I/O
     error that gives no reason counts as a full disk when one of `folders` is (nearly) full.
     """
@@ -27,8 +28,8 @@ def explain_disk_full(message: str, folders: Sequence[Path]) -> str | None:
     fullest = min(folders, key=free_bytes)
     if not _NO_SPACE.search(message) and free_bytes(fullest) >= _NEARLY_FULL:
         return None
-    named = _QUOTED_PATH.search(message)
-    path = Path(named.group(1)) if named else fullest
+    named = [Path(quoted) for quoted in _QUOTED_PATH.findall(message)]  # a copy names its source, then its target
+    path = min(named, key=free_bytes) if named else fullest
     return (
         f"disk full: no space left on device writing {path} ({_size(free_bytes(path))} free there); "
         "free some space on that disk, or point --warehouse / --exports-dir at a larger one, and run again"

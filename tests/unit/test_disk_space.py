@@ -33,3 +33,14 @@ def test_an_unexplained_io_error_is_a_full_disk_only_where_a_folder_is_full(
     monkeypatch.setattr(disk_space, "free_bytes", lambda path: 4096 if path == full else 10**12)
     line = explain_disk_full("OperationalError: disk I/O error", [tmp_path, full])
     assert line is not None and line.startswith(f"disk full: no space left on device writing {full} (4.0 KB free")
+
+
+def test_a_failed_copy_names_its_target_on_the_full_disk_not_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """shutil's copies fail with both paths, the source first: the full disk is the target's."""
+    source, target = Path("/data/sample/Regional-2024-export.zip"), tmp_path / "raw_archive" / "x.zip"
+    monkeypatch.setattr(disk_space, "free_bytes", lambda path: 0 if path == target else 10**12)
+    message = f"[Errno 28] No space left on device: '{source}' -> '{target}'"
+    line = explain_disk_full(message, [tmp_path])
+    assert line is not None and line.startswith(f"disk full: no space left on device writing {target} (0 B free")

@@ -32,9 +32,10 @@ setup: $(STAMP) ## Create .venv/ and install the locked dependencies
 run: setup ## Refresh the warehouse and exports from the bundled sample
 	$(BIN)/comex refresh --sample
 
-# Two workers (pytest-xdist), one test module each at a time (its fixtures stay in one worker).
+# Two workers (pytest-xdist), one test module each at a time (its fixtures stay in one worker),
+# handed out in collection order: the slowest modules first (tests/conftest.py).
 test: setup browser java ## Run the whole test suite (pytest drives dbt build and the Dagster job)
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 browser: ## Install headless Chromium for the fiche browser tests (Debian package, no browser download)
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }

@@ -57,14 +57,9 @@ def run_dbt(
         raise ComexError(f"{database}: dbt runs on a warehouse file named {PARSE_DATABASE.name} (copy it to one)")
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict
 
     events: list[dict[str, Any]] = []
-
-    def collect(event: Any) -> None:
-        if event.info.name in RESULT_EVENTS:
-            events.append(msg_to_dict(event))
-
+    collect = _collector(events)
     target_dir.mkdir(parents=True, exist_ok=True)
     quiet_artifacts = args[:1] == ["build"] or args[:1] == ["run"] or args[:1] == ["test"]
     command = [
@@ -84,14 +79,7 @@ def run_dbt(
             _release(DuckDBConnectionManager)
     if quiet_artifacts:
         _write_artifacts(result.result, target_dir)
-    run = DbtRun(success=bool(result.success), events=events, exception=result.exception)
-    for node_result in getattr(result.result, "results", None) or []:
-        run.seconds_by_node[node_result.node.unique_id] = float(node_result.execution_time or 0)
-        status = str(node_result.status)
-        if status in ("error", "fail", "runtime error"):
-            message = " ".join(line.strip() for line in str(node_result.message or "").splitlines() if line.strip())
-            run.failures.append((node_result.node.unique_id, status, message))
-    return run
+    return run_of(result, events)
 
 
 def _write_artifacts(result: Any, target_dir: Path) -> None:
@@ -113,17 +101,12 @@ def _run_on_spark(args: list[str], database: Path, target_dir: Path, live_wareho
     """
     from dbt.adapters.factory import get_adapter_by_type, reset_adapters
     from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict
 
     from orchestration import spark_engine
     from orchestration.dbt_project import manifest_dict
 
     events: list[dict[str, Any]] = []
-
-    def collect(event: Any) -> None:
-        if event.info.name in RESULT_EVENTS:
-            events.append(msg_to_dict(event))
-
+    collect = _collector(events)
     target_dir.mkdir(parents=True, exist_ok=True)
     with spark_engine.spark_build(database, live_warehouse, target_dir) as build:
         command = [*args, "--target", build.target, *project_args(), "--target-path", str(target_dir),
@@ -145,6 +128,17 @@ def _run_on_spark(args: list[str], database: Path, target_dir: Path, live_wareho
         if not views.success:
             return DbtRun(False, events, views.failures, run.seconds_by_node, views.exception)
     return run
+
+
+def _collector(events: list[dict[str, Any]]) -> Any:
+    """A dbt callback that appends each node's result event to `events`, as a plain dictionary."""
+    from dbt_common.events.functions import msg_to_dict
+
+    def collect(event: Any) -> None:
+        if event.info.name in RESULT_EVENTS:
+            events.append(msg_to_dict(event))
+
+    return collect
 
 
 def run_of(result: Any, events: list[dict[str, Any]]) -> DbtRun:

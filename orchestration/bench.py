@@ -867,9 +867,33 @@ def bench_against(rev: str, argv: list[str]) -> dict:
     out = BENCH_DIR / "against" / f"{tree.name}.json"
     print(f"\n--- the same scenarios with the code of {rev} ({tree.name}, worktree {tree}) ---", flush=True)
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    subprocess.run([sys.executable, "-m", "orchestration.bench", *argv, "--json", str(out)], cwd=tree, env=env,
-                   check=True)  # fmt: skip
-    return json.loads(out.read_text(encoding="utf-8"))
+    known = subprocess.run([sys.executable, "-c", "from orchestration.bench import SCENARIOS; print(*SCENARIOS)"],
+                           cwd=tree, env=env, capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    argv, unknown = _only_scenarios(argv, set(known))
+    if unknown:
+        print(f"(not in {rev}'s bench, not measured there: {', '.join(unknown)})")
+    if not unknown or any(arg == "--only" or arg.startswith("--only=") for arg in argv):
+        subprocess.run([sys.executable, "-m", "orchestration.bench", *argv, "--json", str(out)], cwd=tree, env=env,
+                       check=True)  # fmt: skip
+        return json.loads(out.read_text(encoding="utf-8"))
+    return {}
+
+
+def _only_scenarios(argv: list[str], known: set[str]) -> tuple[list[str], list[str]]:
+    """`argv` without the `--only` scenarios not in `known`; and those."""
+    kept, unknown, pending = [], [], False
+    for arg in argv:
+        value = arg if pending else arg.split("=", 1)[1] if arg.startswith("--only=") else None
+        pending = arg == "--only"
+        if pending:
+            continue
+        if value is None:
+            kept.append(arg)
+        elif value in known:
+            kept.extend(["--only", value])
+        else:
+            unknown.append(value)
+    return kept, unknown
 
 
 def side_by_side(before: dict, after: dict, rev: str) -> str:

@@ -97,3 +97,19 @@ def test_pandas_reads_codes_as_text_and_namibia_as_a_country(tmp_path: Path) -> 
     assert raw["departement"].tolist() == ["01", "01"]
     assert raw["pays"].tolist() == ["NA", "DE"]
     assert raw["valeur"].sum() == 17
+
+
+def test_against_runs_the_same_command_line_minus_what_the_earlier_bench_does_not_know() -> None:
+    argv = ["--only", "sample", "--only=spark", "--repeat", "3", "--against", "main", "--json", "out.json"]
+    same = bench._without_against(argv)
+    assert same == ["--only", "sample", "--only=spark", "--repeat", "3"]
+    assert bench._only_scenarios(same, {"sample", "refresh"}) == (["--only", "sample", "--repeat", "3"], ["spark"])
+    assert bench._only_scenarios(["--repeat", "1"], {"sample"}) == (["--repeat", "1"], [])
+
+
+def test_side_by_side_pairs_the_medians_of_both_runs() -> None:
+    before = {"sample": {"name": "comex refresh --sample, from empty", "median": 20.0}, "ratios": {}}
+    after = {"sample": {"name": "comex refresh --sample, from empty", "median": 15.0}, "spark": {"median": 1.0}}
+    text = bench.side_by_side(before, after, "main")
+    assert "before = main" in text
+    assert text.splitlines()[-1].split()[-3:] == ["20.00s", "15.00s", "0.75×"]

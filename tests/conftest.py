@@ -30,14 +30,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 #: The longest modules, longest first (their set-up is a Spark session, a six-year scenario, a
 #: browser, several CLI refreshes). `make test` runs pytest-xdist with `--dist loadfile
-#: --no-loadscope-reorder`: modules are handed out in collection order, one at a time to the
-#: worker that is free. Started last, the Spark module alone would run for two minutes on one
-#: worker while the other sat idle.
+#: --no-loadscope-reorder`: modules are handed out in collection order, first one to each worker
+#: and then a second one each (1 and 3 to one worker, 2 and 4 to the other), then one at a time
+#: to the worker that is free. Started last, the Spark module alone would run for two minutes on
+#: one worker while the other sat idle. The two modules that share the six-year scenario (a
+#: session fixture) are 2 and 4: one worker, one scenario.
 SLOWEST_MODULES_FIRST = (
     "test_spark_parity.py",
     "test_unattended_refresh.py",
-    "test_indicators_match_pandas.py",
     "test_fiches_browser.py",
+    "test_indicators_match_pandas.py",
     "test_cli.py",
     "test_real_packages.py",
     "test_exports_atomic.py",

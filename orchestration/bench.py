@@ -598,6 +598,18 @@ def bench_decade(raw_years: Path, count: int, repeat: int) -> dict:
     return {"decade": decade}
 
 
+def _moved_with_its_exports(work: Path) -> None:
+    """A warehouse copied with its exports: the exports' manifest names the copy as their producer.
+
+    Otherwise the refresh refuses to publish over "the exports of another warehouse" (preflight).
+    """
+    manifest = work / "exports" / "manifest.json"
+    if manifest.is_file():
+        payload = json.loads(manifest.read_text(encoding="utf-8"))
+        payload["warehouse"] = str((work / "w" / "comex.duckdb").resolve())
+        manifest.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def bench_monthly(raw_years: Path, year: int, count: int, scale: int, repeat: int, *, loaded: bool) -> dict:
     """`comex refresh` when a "dernière publication" lands on a warehouse holding `count` years.
 
@@ -621,6 +633,7 @@ def bench_monthly(raw_years: Path, year: int, count: int, scale: int, repeat: in
     def restore() -> None:
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(pristine, work)
+        _moved_with_its_exports(work)
 
     args = [*_comex(), "refresh", "--raw-dir", str(raw)]
     last = last_publication_quarter(year)

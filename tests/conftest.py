@@ -28,15 +28,13 @@ def pytest_configure(config: pytest.Config) -> None:
     ensure_bundled_sample()
 
 
-#: The longest modules, longest first (their set-up is a Spark session, a six-year scenario, a
-#: browser, several CLI refreshes). `make test` runs pytest-xdist with `--dist loadfile
-#: --no-loadscope-reorder`: modules are handed out in collection order, first one to each worker
-#: and then a second one each (1 and 3 to one worker, 2 and 4 to the other), then one at a time
-#: to the worker that is free. Started last, the Spark module alone would run for two minutes on
-#: one worker while the other sat idle. The two modules that share the six-year scenario (a
-#: session fixture) are 2 and 4: one worker, one scenario.
+#: The longest integration modules, longest first (a six-year scenario, a browser, several CLI
+#: refreshes). `make test` runs pytest-xdist with `--dist loadfile --no-loadscope-reorder`: modules
+#: are handed out in collection order, first one to each worker, then a second one each (1 and 3
+#: to one worker, 2 and 4 to the other), then one at a time to the worker that is free. The two
+#: modules that share the six-year scenario (a session fixture) are 1 and 3: one worker, one
+#: scenario.
 SLOWEST_MODULES_FIRST = (
-    "test_spark_parity.py",
     "test_unattended_refresh.py",
     "test_fiches_browser.py",
     "test_indicators_match_pandas.py",
@@ -46,9 +44,20 @@ SLOWEST_MODULES_FIRST = (
     "test_killed_refresh.py",
     "test_refresh_job.py",
 )
+#: The Spark module (two minutes, both cores of a JVM) runs after the other integration modules,
+#: beside the unit tests (light): run beside a refresh-heavy module, both took twice as long.
+SPARK_MODULE = "test_spark_parity.py"
+
+
+def _module_order(item: pytest.Item) -> tuple[int, int]:
+    name = item.path.name
+    if name in SLOWEST_MODULES_FIRST:
+        return 0, SLOWEST_MODULES_FIRST.index(name)
+    if name == SPARK_MODULE:
+        return 2, 0
+    return (1 if item.path.parent.name == "integration" else 3), 0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slowest modules first; every other module, and every test within a module, keeps its order."""
-    rank = {name: position for position, name in enumerate(SLOWEST_MODULES_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    """Slow integration modules first, the Spark module beside the unit tests; otherwise the order stays."""
+    items.sort(key=_module_order)

@@ -19,7 +19,6 @@ partners as (
         country_code,
         country_label,
         value_eur,
-        share_of_flow,
         rank
     from {{ ref('partner_ranking') }}
 
@@ -32,7 +31,7 @@ products as (
         level,
         territory_code,
         flow,
-        share_of_flow
+        value_eur
     from {{ ref('product_specialisation') }}
 
 ),
@@ -57,8 +56,10 @@ territories as (
 
 ),
 
-partner_exposure as (
+partner_euros as (
 
+    -- Whole euros summed, then one division each: sums of integers do not depend on the order
+    -- DuckDB's threads add them in, so every run gives the same bits (sums of shares did not).
     select
         partners.year,
         partners.level,
@@ -66,21 +67,15 @@ partner_exposure as (
         partners.flow,
         sum(partners.value_eur) as value_eur,
         count(*) as partner_count,
-        sum(partners.share_of_flow * partners.share_of_flow) as partner_hhi,
+        sum({{ squared_euros('partners.value_eur') }}) as squared_eur,
         max(case when partners.rank = 1 then partners.country_code end) as top_partner_code,
         max(case when partners.rank = 1 then partners.country_label end) as top_partner_label,
-        sum(case when partners.rank = 1 then partners.share_of_flow else 0 end)
-            as top_partner_share,
-        sum(case when partners.rank <= 3 then partners.share_of_flow else 0 end)
-            as top3_partners_share,
-        sum(case when country_groups.is_eu27 then partners.share_of_flow else 0 end)
-            as eu27_share,
-        sum(case when country_groups.is_extra_eu27 then partners.share_of_flow else 0 end)
-            as extra_eu27_share,
-        sum(case when partners.country_code = 'US' then partners.share_of_flow else 0 end)
-            as us_share,
-        sum(case when partners.country_code = 'CN' then partners.share_of_flow else 0 end)
-            as cn_share
+        sum(case when partners.rank = 1 then partners.value_eur else 0 end) as top_partner_eur,
+        sum(case when partners.rank <= 3 then partners.value_eur else 0 end) as top3_partners_eur,
+        sum(case when country_groups.is_eu27 then partners.value_eur else 0 end) as eu27_eur,
+        sum(case when country_groups.is_extra_eu27 then partners.value_eur else 0 end) as extra_eu27_eur,
+        sum(case when partners.country_code = 'US' then partners.value_eur else 0 end) as us_eur,
+        sum(case when partners.country_code = 'CN' then partners.value_eur else 0 end) as cn_eur
     from partners
     left join country_groups
         on partners.country_code = country_groups.country_code
@@ -92,6 +87,28 @@ partner_exposure as (
 
 ),
 
+partner_exposure as (
+
+    select
+        year,
+        level,
+        territory_code,
+        flow,
+        value_eur,
+        partner_count,
+        {{ safe_divide('squared_eur', 'value_eur') }} / nullif(cast(value_eur as double), 0) as partner_hhi,
+        top_partner_code,
+        top_partner_label,
+        {{ safe_share('top_partner_eur', 'value_eur') }} as top_partner_share,
+        {{ safe_share('top3_partners_eur', 'value_eur') }} as top3_partners_share,
+        {{ safe_share('eu27_eur', 'value_eur') }} as eu27_share,
+        {{ safe_share('extra_eu27_eur', 'value_eur') }} as extra_eu27_share,
+        {{ safe_share('us_eur', 'value_eur') }} as us_share,
+        {{ safe_share('cn_eur', 'value_eur') }} as cn_share
+    from partner_euros
+
+),
+
 product_concentration as (
 
     select
@@ -100,7 +117,8 @@ product_concentration as (
         territory_code,
         flow,
         count(*) as product_count,
-        sum(share_of_flow * share_of_flow) as product_hhi
+        {{ safe_divide('sum(' ~ squared_euros('value_eur') ~ ')', 'sum(value_eur)') }}
+        / nullif(cast(sum(value_eur) as double), 0) as product_hhi
     from products
     group by
         year,

@@ -10,9 +10,6 @@ programmatic runner (`orchestration/dbt_invocation.py`): no parse, no subprocess
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,9 +18,11 @@ from dagster_dbt import DbtProject
 
 from orchestration.checksums import tree_sha256
 from orchestration.errors import ComexError
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import REPO_ROOT, environment
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from dbt.contracts.graph.manifest import Manifest
 
 comex_dbt_project = DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT)
@@ -80,18 +79,9 @@ def prepare() -> Path:
     return MANIFEST_JSON
 
 
-@contextmanager
-def dbt_database(path: Path) -> Iterator[None]:
+def dbt_database(path: Path) -> AbstractContextManager[None]:
     """dbt's profile points at `path` for the duration (COMEX_DBT_DATABASE), then as before."""
-    previous = os.environ.get(DBT_DATABASE_ENV)
-    os.environ[DBT_DATABASE_ENV] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(DBT_DATABASE_ENV, None)
-        else:
-            os.environ[DBT_DATABASE_ENV] = previous
+    return environment({DBT_DATABASE_ENV: str(path)})
 
 
 def manifest_path() -> Path:
@@ -106,6 +96,7 @@ def manifest_path() -> Path:
 @lru_cache(maxsize=1)
 def parsed_manifest() -> Manifest:
     """The parsed project as dbt's runner takes it (dbt's msgpack of the manifest, loaded once)."""
+
     from dbt.contracts.graph.manifest import Manifest
 
     prepare()

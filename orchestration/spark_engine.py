@@ -36,6 +36,7 @@ from typing import Any
 from orchestration import engine as engines
 from orchestration import warehouse as warehouse_file
 from orchestration.errors import ComexError
+from orchestration.settings import environment
 from orchestration.spark_landing import ENV_RAW_PATH, land
 
 ENV_SPARK_DIR = "COMEX_SPARK_DIR"
@@ -90,20 +91,6 @@ def local_folder(variable: str, default: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextlib.contextmanager
 def spark_build(working_copy: Path, live_warehouse: Path, target_dir: Path) -> Iterator[SparkBuild]:
     """The landing written, the environment profiles.yml's Spark targets read set, and afterwards the
     local Spark session stopped (its JVM too: the rest of the refresh has the memory back)."""
@@ -124,7 +111,7 @@ def spark_build(working_copy: Path, live_warehouse: Path, target_dir: Path) -> I
         (conf_dir / "log4j2.properties").write_text(LOG4J_TEMPLATE.format(log=log), encoding="utf-8")
         env |= {ENV_SPARK_DIR: str(local), "SPARK_CONF_DIR": str(conf_dir)}
     try:
-        with _environment(env), warnings.catch_warnings():
+        with environment(env), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
             yield build
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,6 +45,16 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="comex-parent-watch", daemon=True).start()
+    atexit.register(_exit_without_teardown)
+
+
+def _exit_without_teardown() -> None:
+    """The worker's last act once `stop` ended it: skip the interpreter's teardown (unloading GX
+    and pandas, ~0.5 s the refresh waited for). By then multiprocessing's own exit handlers have
+    run (queues flushed and closed) and every task's results are back with the parent."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _import_gx() -> float:

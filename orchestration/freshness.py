@@ -70,8 +70,11 @@ def _holds_news(file: ReceivedFile, file_sha256: str, held: Held) -> tuple[bool,
             if piece.sniffed.kind is Kind.OTHER:
                 continue
             data = data or piece.sniffed.kind is Kind.DATA
-            sha = archives.member_sha256(file.path, piece.member) if piece.member else file_sha256
-            news = news or sha not in held.contents
+            if not news and not held.contents:  # an empty warehouse lacks everything: nothing to hash
+                news = True
+            elif not news:
+                sha = archives.member_sha256(file.path, piece.member) if piece.member else file_sha256
+                news = sha not in held.contents
     except ComexError:
         return True, True  # unreadable: the refresh reports it with the file's name
     return news, data

@@ -223,7 +223,7 @@ class FileFacts:
     other_flux_lines: int  # readable rows of the flow the name does not announce
     first_other_flux_line: int | None
     other_flux: str | None
-    duplicate_lines: int  # exact copies of an earlier line
+    duplicate_lines: int  # kept rows that are copies of an earlier one
 
 
 def check_and_store(con: duckdb.DuckDBPyConnection, *, vintage_id: int, max_year: int) -> tuple[int, int]:
@@ -236,14 +236,16 @@ def check_and_store(con: duckdb.DuckDBPyConnection, *, vintage_id: int, max_year
 
 
 def file_facts(con: duckdb.DuckDBPyConnection, vintage_id: int, expected_flux: str | None) -> FileFacts:
-    """Rows of the other flow than the name announces (among the kept ones), and lines that repeat an earlier one."""
+    """Rows of the other flow than the name announces, and rows that repeat an earlier one (among the kept ones)."""
     other = con.execute(
         "select count(*), min(line_number), min(flux) from raw.customs_flows where vintage_id = $vintage_id "
         "and flux <> $flux",
         {"vintage_id": vintage_id, "flux": expected_flux or ""},
     ).fetchone()
-    repeated = con.execute(
-        "select count(*) - count(distinct hash(f1, f2, f3, f4, f5, f6, f7, f8, f9, f10)) from staged_fields"
+    repeated = con.execute(  # on the stored rows (typed: half the cost of hashing the text fields)
+        "select count(*) - count(distinct hash(flux, trimestre, annee, code_departement, code_region, code_a129, "
+        "code_cpf4, code_pays, valeur, masse)) from raw.customs_flows where vintage_id = $vintage_id",
+        {"vintage_id": vintage_id},
     ).fetchone()
     assert other is not None and repeated is not None
     count = int(other[0]) if expected_flux else 0

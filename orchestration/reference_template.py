@@ -1,15 +1,15 @@
-"""The reference seeds, loaded and tested once per version of them, for every new warehouse.
+"""What every new warehouse starts from: the reference seeds and the views, made and tested once.
 
-The first refresh of a warehouse would load the 13 reference seeds and run their tests (61
-dbt nodes, a few seconds), although they change only when the project does. `comex prepare`
-(`make setup`; a refresh, when the project changed) builds them once into
-`target/comex/reference/comex.duckdb` and records their fingerprint there
-(`seed_state.record_seeds`). A refresh with no warehouse yet starts its working copy from that
-file: `seeds_current()` then holds and its build skips seeds and their tests, as every later
-refresh of a warehouse already does. That run reports the template's own dbt results (kept
-beside it, `dbt_events.json`), so Dagster shows the seeds materialized and their tests
-evaluated as if the run had built them. Should the seeds change, the template is rebuilt by the
-next `prepare`; a template that is not current is never used.
+The first refresh of a warehouse would load the 13 reference seeds, make the 23 views and run
+the tests of both (~90 dbt nodes, seconds), although they change only when the project does.
+`comex prepare` (`make setup`; again when the project changed) builds them once into
+`target/comex/reference/comex.duckdb`, over an empty raw schema (the staging views read it),
+and records their fingerprints there (`seed_state`). A refresh with no warehouse yet starts its
+working copy from that file: its build then skips what is current (seeds and their tests; views
+and theirs), as every later refresh of a warehouse already does. That run reports the
+template's own dbt results for those nodes (kept beside it, `dbt_events.json`), so Dagster shows
+them materialized and their tests evaluated as if the run had built them. A template whose
+seeds are not current is never used; one whose views are not, only for its seeds.
 """
 
 from __future__ import annotations
@@ -21,17 +21,37 @@ from typing import Any
 
 from orchestration.dbt_invocation import failure_message, run_dbt
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, TARGET_DIR
-from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
+from orchestration.ingestion.registry import ensure_raw_schema
+from orchestration.seed_state import (
+    record_seeds,
+    record_views,
+    seed_relations,
+    seeds_current,
+    seeds_fingerprint,
+    views_current,
+    views_fingerprint,
+)
+from orchestration.warehouse import connect
 
 TEMPLATE = TARGET_DIR / "reference" / PARSE_DATABASE.name
 EVENTS = TEMPLATE.parent / "dbt_events.json"
-SEED_BUILD = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious", "--quiet"]
+#: Seeds, views and the tests of nothing else (cautious: a test whose parents are all built here).
+TEMPLATE_BUILD = [
+    "build", "--select", "resource_type:seed", "config.materialized:view", "--exclude", "resource_type:unit_test",
+    "--indirect-selection", "cautious", "--quiet",
+]  # fmt: skip
 
 
 def _fingerprint() -> str:
     from dbt.version import __version__ as dbt_version
 
     return seeds_fingerprint(dbt_version)
+
+
+def _views_fingerprint() -> str:
+    from dbt.version import __version__ as dbt_version
+
+    return views_fingerprint(dbt_version)
 
 
 def current_template() -> Path | None:
@@ -48,22 +68,25 @@ def build_template() -> str | None:
     fails its tests leaves no template (every refresh then loads and tests the seeds itself, and
     says what failed); the reason is returned.
     """
-    if current_template():
+    if current_template() and views_current(TEMPLATE, _views_fingerprint()):
         return None
     building = TEMPLATE.parent.with_name(TEMPLATE.parent.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     database = building / TEMPLATE.name
-    run = run_dbt(SEED_BUILD, database, building / "dbt")
+    with connect(database) as con:
+        ensure_raw_schema(con)  # empty: the staging views read it
+    run = run_dbt(TEMPLATE_BUILD, database, building / "dbt")
     if not run.success:
         shutil.rmtree(building, ignore_errors=True)
         return f"reference seeds not pre-loaded ({failure_message(run)}); every new warehouse loads them itself"
     record_seeds(database, _fingerprint())
+    record_views(database, _views_fingerprint())
     (building / EVENTS.name).write_text(json.dumps(run.events), encoding="utf-8")
     shutil.rmtree(building / "dbt", ignore_errors=True)
     shutil.rmtree(TEMPLATE.parent, ignore_errors=True)
     building.rename(TEMPLATE.parent)
-    return f"reference seeds loaded and tested ({len(run.seconds_by_node)} dbt nodes): {TEMPLATE}"
+    return f"reference seeds and views made and tested ({len(run.seconds_by_node)} dbt nodes): {TEMPLATE}"
 
 
 def template_events() -> list[dict[str, Any]]:

@@ -6,8 +6,9 @@ and turns each node's result into a Dagster materialisation or asset check with 
 own event conversion. What a refresh builds (`build_arguments`):
 - unit tests never (they check the models' logic, not the data: the test suite runs them);
 - reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
-  a new warehouse starts with them, loaded and tested at set-up (orchestration/reference_template.py);
-- views only when the dbt project changed: a view is a stored query, unchanged with the project;
+- views (and the tests of the reference views) only when the dbt project changed since they were
+  made: a view is a stored query, unchanged with the project. A new warehouse starts with both,
+  made and tested at set-up (orchestration/reference_template.py);
 - everything from scratch (--full-refresh) when the dbt project changed since the warehouse's
   last successful refresh, or when this run brought new label lists (labels and the
   département → région mapping shape every period); otherwise the incremental models rebuild
@@ -33,7 +34,15 @@ from orchestration.quality.settings import QualitySettings
 from orchestration.reference_template import template_events
 from orchestration.refresh_record import built_by_current_project
 from orchestration.resources import ComexResource
-from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
+from orchestration.seed_state import (
+    record_seeds,
+    record_views,
+    seed_relations,
+    seeds_current,
+    seeds_fingerprint,
+    views_current,
+    views_fingerprint,
+)
 from orchestration.warehouse import connect_read_only, dbt_target_dir, last_ids
 
 
@@ -58,7 +67,12 @@ TRANSLATOR = ComexDbtTranslator(
 
 
 def build_arguments(
-    *, seeds_loaded: bool, project_unchanged: bool, new_labels: bool, max_national_revision: float
+    *,
+    seeds_loaded: bool,
+    views_made: bool = False,
+    project_unchanged: bool,
+    new_labels: bool,
+    max_national_revision: float,
 ) -> tuple[list[str], list[str], list[str]]:
     """The `dbt build` arguments of a refresh: (exclusions, options, why in words)."""
     exclude = ["resource_type:unit_test"]
@@ -70,8 +84,11 @@ def build_arguments(
             "seeds and their tests not re-run"
         )
     full_refresh = not project_unchanged or new_labels
-    if not full_refresh:
+    if views_made or not full_refresh:
         exclude.append("config.materialized:view")
+    if views_made and full_refresh:
+        notes.append("views made by this dbt project already (a new warehouse's: at set-up): kept")
+    if not full_refresh:
         notes.append("dbt project unchanged: views kept, incremental models rebuild new or revised periods only")
     elif new_labels:
         notes.append("new label lists: every period rebuilt with them (--full-refresh)")
@@ -91,10 +108,12 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
     database = comex.working_warehouse
     engine = comex.engine_name  # on Spark (orchestration/spark_engine.py): seeds and every model, always
     seeds = seed_relations(manifest_path())
-    fingerprint = seeds_fingerprint(dbt_version)
+    fingerprint, views_print = seeds_fingerprint(dbt_version), views_fingerprint(dbt_version)
     seeds_loaded = engine == DUCKDB and not context.is_subset and seeds_current(database, fingerprint, seeds)
+    views_made = engine == DUCKDB and not context.is_subset and views_current(database, views_print)
     exclude, options, notes = build_arguments(
         seeds_loaded=seeds_loaded,
+        views_made=views_made,
         project_unchanged=engine == DUCKDB and built_by_current_project(comex.paths.warehouse),
         new_labels=_new_label_lists(comex),
         max_national_revision=QualitySettings.from_env().max_national_revision,
@@ -119,8 +138,8 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
         context.log.info(f"engine: {engine} (dbt-spark): every seed and model built on Spark, its tables loaded here")
     target_dir = dbt_target_dir(comex.paths.warehouse)
     run = run_dbt(args, database, target_dir, engine=engine, live_warehouse=comex.paths.warehouse)
-    replayed = template_events() if seeds_loaded and not comex.paths.warehouse.exists() else []
-    for raw_event in [*replayed, *run.events]:  # a new warehouse's seeds: the template's results
+    replayed = _template_results(run.events) if seeds_loaded and not comex.paths.warehouse.exists() else []
+    for raw_event in [*replayed, *run.events]:  # a new warehouse's seeds and views: the template's results
         event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
         yield from event.to_default_asset_events(
             manifest=manifest_dict(), dagster_dbt_translator=TRANSLATOR, context=context, project=comex_dbt_project
@@ -130,6 +149,19 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
             raise DbtBuildError(failure_message(run, lambda unique_id: describe_failed_node(con, unique_id)))
     if engine == DUCKDB and not seeds_loaded and not context.is_subset:
         record_seeds(database, fingerprint)
+    if engine == DUCKDB and "config.materialized:view" not in exclude and not context.is_subset:
+        record_views(database, views_print)
+
+
+def _template_results(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The template's dbt results for the nodes this run did not build itself (a node reported
+    twice would be materialized twice by one step)."""
+    built = {_node_id(event) for event in events}
+    return [event for event in template_events() if _node_id(event) not in built]
+
+
+def _node_id(event: dict[str, Any]) -> str | None:
+    return event.get("data", {}).get("node_info", {}).get("unique_id")
 
 
 def _new_label_lists(comex: ComexResource) -> bool:

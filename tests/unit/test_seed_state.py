@@ -5,7 +5,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.seed_state import record_seeds, seed_relations, seeds_current, seeds_fingerprint
+from orchestration.seed_state import (
+    record_seeds,
+    record_views,
+    seed_relations,
+    seeds_current,
+    seeds_fingerprint,
+    views_current,
+    views_fingerprint,
+)
 from orchestration.settings import REPO_ROOT
 
 RELATIONS = [("reference", "dgddi_a129"), ("reference", "dgddi_cpf4")]
@@ -69,3 +77,25 @@ def test_seed_relations_of_the_project_manifest() -> None:
     relations = seed_relations(prepare())  # the manifest a refresh runs
     assert len(relations) == len(list((REPO_ROOT / "seeds").rglob("*.csv")))
     assert ("reference", "dgddi_cpf4") in relations
+
+
+def test_views_are_current_only_after_being_recorded_with_the_same_fingerprint(seeded: Path, tmp_path: Path) -> None:
+    assert not views_current(tmp_path / "missing.duckdb", "v1")
+    assert not views_current(seeded, "v1")  # never recorded
+    record_views(seeded, "v1")
+    assert views_current(seeded, "v1")
+    assert not views_current(seeded, "v2")  # the project changed since
+    assert not seeds_current(seeded, "v1", RELATIONS)  # two records, not one
+
+
+def test_views_fingerprint_follows_models_macros_and_the_raw_schema(project: Path) -> None:
+    before = views_fingerprint("1.11.16", project)
+    (project / "models").mkdir()
+    (project / "models" / "stg_x.sql").write_text("select 1", encoding="utf-8")
+    with_model = views_fingerprint("1.11.16", project)
+    assert with_model != before
+    registry = project / "orchestration" / "ingestion" / "registry.py"
+    registry.parent.mkdir(parents=True)
+    registry.write_text("RAW_SCHEMA_VERSION = 3\n", encoding="utf-8")
+    assert views_fingerprint("1.11.16", project) != with_model
+    assert views_fingerprint("1.11.17", project) != views_fingerprint("1.11.16", project)

@@ -225,7 +225,7 @@ def _exit_without_teardown(code: int) -> NoReturn:
 
     worker.stop()  # waits for the worker's own exit (~1 s): killing it would leak its locks
     if "orchestration.dbt_project" in sys.modules:
-        sys.modules["orchestration.dbt_project"].parsed_manifest.cache_clear()  # holds a dbt lock
+        sys.modules["orchestration.dbt_project"].forget_manifest()  # holds a dbt lock
     gc.collect()  # the worker's queues and dbt's locks: released now, not reported as leaked at exit
     logging.shutdown()
     sys.stdout.flush()

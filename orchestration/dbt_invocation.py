@@ -13,6 +13,7 @@ the quarter and the change).
 
 from __future__ import annotations
 
+import gc
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,7 @@ def run_dbt(
         *(["--no-write-json"] if quiet_artifacts else []),
     ]
     manifest = parsed_manifest()  # parsed (if the project changed) before the profile points at `database`
+    gc.freeze()  # what exists now (the manifest, Dagster's definitions) outlives the run: _release skips it
     with dbt_database(database):
         try:
             result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
@@ -160,13 +162,12 @@ def _release(connection_manager: Any) -> None:
     connections open the same file next, with another configuration; the adapter holds
     multiprocessing locks that would be reported as leaked when the process ends.
     """
-    import gc
-
     from dbt.adapters.factory import reset_adapters
 
     connection_manager.close_all_connections()
     reset_adapters()
-    gc.collect()
+    gc.collect()  # only what run_dbt's invocation made (~0 s, where the whole heap took 0.15–0.35 s)
+    gc.unfreeze()
 
 
 def node_name(unique_id: str) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from orchestration import raw_archive, reference_template, warehouse
+from orchestration import dbt_project, raw_archive, reference_template, warehouse
+from orchestration.engine import DUCKDB
 from orchestration.exports import publication
 from orchestration.quality import worker as quality_worker
 from orchestration.settings import Paths
@@ -64,6 +65,8 @@ class ComexResource(ConfigurableResource):
         warehouse.start_working_copy(paths.warehouse, reference_template.current_template())
         self._reset_staging_exports()
         quality_worker.start()  # GX imports in its own process while the run ingests
+        if self.engine_name == DUCKDB and dbt_project.is_prepared():  # (Spark parses the project for itself)
+            dbt_project.load_manifest_in_background()  # and dbt's manifest loads while it ingests
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         warehouse.discard(self.working_warehouse)

@@ -44,20 +44,21 @@ SLOWEST_MODULES_FIRST = (
     "test_killed_refresh.py",
     "test_refresh_job.py",
 )
-#: The Spark module (two minutes, both cores of a JVM) runs after the other integration modules,
-#: beside the unit tests (light): run beside a refresh-heavy module, both took twice as long.
-SPARK_MODULE = "test_spark_parity.py"
+#: The Spark modules (two to three minutes each, both cores of a JVM) run after the other
+#: integration modules, beside the unit tests (light): run beside a refresh-heavy module, both took
+#: twice as long. The local session's first, then the Thrift server's.
+SPARK_MODULES = ("test_spark_parity.py", "test_spark_thrift.py")
 
 
 def _module_order(item: pytest.Item) -> tuple[int, int]:
     name = item.path.name
     if name in SLOWEST_MODULES_FIRST:
         return 0, SLOWEST_MODULES_FIRST.index(name)
-    if name == SPARK_MODULE:
-        return 2, 0
+    if name in SPARK_MODULES:
+        return 2, SPARK_MODULES.index(name)
     return (1 if item.path.parent.name == "integration" else 3), 0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow integration modules first, the Spark module beside the unit tests; otherwise the order stays."""
+    """Slow integration modules first, the Spark modules beside the unit tests; otherwise the order stays."""
     items.sort(key=_module_order)

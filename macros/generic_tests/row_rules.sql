@@ -25,24 +25,22 @@
         {%- set newest = newest_by ~ " = (select max(" ~ newest_by ~ ") from " ~ model ~ ")" -%}
     {%- endif -%}
     {%- set key = unique or ["1"] -%}
-    with tested as (
-        select *
-        from {{ model }}
-        where {{ newest }}
-    ),
-
-    broken as (
+    {#- The tested rows, written out in each CTE rather than as a CTE of their own: DuckDB
+        materialises a CTE read more than once (every column of every row: on 40 million rows,
+        3× the time of the test), while each derived table reads only the columns it needs. -#}
+    {%- set tested -%}(select * from {{ model }} where {{ newest }}) as tested{%- endset -%}
+    with broken as (
         select
             {% for name, expression in checked.items() -%}
                 sum(case when coalesce({{ expression }}, false) then 0 else 1 end) as {{ name }},
             {% endfor -%}
             count(*) as tested_rows
-        from tested
+        from {{ tested }}
     ),
 
     repeated_hashes as (
         select {{ key_hash(key) }} as key_hash
-        from tested
+        from {{ tested }}
         where {{ "true" if unique else "false" }}
         group by {{ key_hash(key) }}
         having count(*) > 1
@@ -50,7 +48,7 @@
 
     repeated_keys as (
         select {{ key | join(', ') }}
-        from tested
+        from {{ tested }}
         where {{ key_hash(key) }} in (select repeated_hashes.key_hash from repeated_hashes)
         group by {{ key | join(', ') }}
         having count(*) > 1

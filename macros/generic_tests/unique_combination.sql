@@ -14,15 +14,17 @@
                 newest_by: built_at  # optional
 -#}
 {% test unique_combination(model, columns, newest_by=none) %}
-    with tested as (
-        select {{ columns | join(', ') }}
-        from {{ model }}
-        where {% if newest_by %}{{ newest_by }} = (select max({{ newest_by }}) from {{ model }}){% else %}true{% endif %}
-    ),
-
-    repeated_hashes as (
+    {#- The tested rows in each CTE, not a CTE of their own (DuckDB would materialise it: see row_rules). -#}
+    {%- set tested -%}
+        (
+            select {{ columns | join(', ') }}
+            from {{ model }}
+            where {% if newest_by %}{{ newest_by }} = (select max({{ newest_by }}) from {{ model }}){% else %}true{% endif %}
+        ) as tested
+    {%- endset -%}
+    with repeated_hashes as (
         select {{ key_hash(columns) }} as key_hash
-        from tested
+        from {{ tested }}
         group by key_hash
         having count(*) > 1
     )
@@ -30,7 +32,7 @@
     select
         {{ columns | join(', ') }},
         count(*) as n_rows
-    from tested
+    from {{ tested }}
     where {{ key_hash(columns) }} in (select repeated_hashes.key_hash from repeated_hashes)
     group by {{ columns | join(', ') }}
     having count(*) > 1

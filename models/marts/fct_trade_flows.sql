@@ -1,6 +1,7 @@
 -- Current-vintage customs flows. Grain: (year, quarter, flow, departement_code, a129_code,
 -- cpf4_code, country_code); lines a file repeats at that grain are summed, and line_count
--- says how many there were. region_code is the région the département counts in
+-- says how many there were (a vintage with none, counted at ingestion, is taken as it is).
+-- region_code is the région the département counts in
 -- (int_territories__departements: its current région, or for an unknown département the
 -- région its rows carry); vintage_id is the one vintage a (flow, year, quarter) comes from.
 -- Incremental: a refresh rebuilds only the periods (flow, year, quarter) whose current vintage
@@ -47,7 +48,36 @@ with
     ),
 
 {% endif %}
-current_flows as (
+{#- The rows of the periods this build loads: every current period, or (incremental) those to load
+    (the vintages first: raw rows are stored by vintage, so this skips the others' row groups). -#}
+{%- set in_periods_to_load -%}
+    {%- if is_incremental() %}
+        current_vintage.vintage_id in (select periods_to_load.vintage_id from periods_to_load)
+        and exists (
+            select 1
+            from periods_to_load
+            where
+                periods_to_load.flow = current_vintage.flow
+                and periods_to_load.year = current_vintage.year
+                and periods_to_load.quarter = current_vintage.quarter
+        )
+    {%- else %}
+        true
+    {%- endif -%}
+{%- endset -%}
+
+-- Vintages counted at ingestion with no row repeating another's grain: their rows are the grain
+-- already, taken as they are (summing millions of one-row groups costs more than the rest of
+-- the model). The others, and those ingested before comex counted, are summed.
+grain_vintages as (
+
+    select vintages.vintage_id
+    from {{ ref('stg_customs__vintages') }} as vintages
+    where vintages.repeated_grain_rows = 0
+
+),
+
+rows_at_grain as (
 
     select
         current_vintage.year,
@@ -59,48 +89,50 @@ current_flows as (
         current_vintage.country_code,
         current_vintage.vintage_id,
         current_vintage.value_eur,
-        current_vintage.mass_kg
+        current_vintage.mass_kg,
+        1 as line_count
     from {{ ref('int_flows__current_vintage') }} as current_vintage
-    {% if is_incremental() %}
-        -- the vintages first: raw rows are stored by vintage, so this skips the others' row groups
-        where
-            current_vintage.vintage_id in (select periods_to_load.vintage_id from periods_to_load)
-            and exists (
-                select 1
-                from periods_to_load
-                where
-                    periods_to_load.flow = current_vintage.flow
-                    and periods_to_load.year = current_vintage.year
-                    and periods_to_load.quarter = current_vintage.quarter
-            )
-    {% endif %}
+    where
+        {{ in_periods_to_load }}
+        and current_vintage.vintage_id in (select grain_vintages.vintage_id from grain_vintages)
+
+),
+
+rows_summed as (
+
+    select
+        current_vintage.year,
+        current_vintage.quarter,
+        current_vintage.flow,
+        current_vintage.departement_code,
+        current_vintage.a129_code,
+        current_vintage.cpf4_code,
+        current_vintage.country_code,
+        current_vintage.vintage_id,
+        sum(current_vintage.value_eur) as value_eur,
+        sum(current_vintage.mass_kg) as mass_kg,
+        count(*) as line_count
+    from {{ ref('int_flows__current_vintage') }} as current_vintage
+    where
+        {{ in_periods_to_load }}
+        and current_vintage.vintage_id not in (select grain_vintages.vintage_id from grain_vintages)
+    group by
+        current_vintage.year,
+        current_vintage.quarter,
+        current_vintage.flow,
+        current_vintage.departement_code,
+        current_vintage.a129_code,
+        current_vintage.cpf4_code,
+        current_vintage.country_code,
+        current_vintage.vintage_id
 
 ),
 
 aggregated as (
 
-    select
-        year,
-        quarter,
-        flow,
-        departement_code,
-        a129_code,
-        cpf4_code,
-        country_code,
-        vintage_id,
-        sum(value_eur) as value_eur,
-        sum(mass_kg) as mass_kg,
-        count(*) as line_count
-    from current_flows
-    group by
-        year,
-        quarter,
-        flow,
-        departement_code,
-        a129_code,
-        cpf4_code,
-        country_code,
-        vintage_id
+    select * from rows_at_grain
+    union all
+    select * from rows_summed
 
 )
 

@@ -256,6 +256,7 @@ class _Reader:
                 self.accept_revisions, self.now, str(archived),
             ],
         )  # fmt: skip
+        con.execute("insert into raw.vintage_grain values (?, ?)", [vintage_id, facts.repeated_grain_rows])
         periods = con.execute(
             "select flux || ' ' || annee || 'Q' || trimestre from raw.vintage_periods "
             "where vintage_id = ? order by flux, annee, trimestre",

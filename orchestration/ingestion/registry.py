@@ -110,6 +110,14 @@ create table if not exists raw.vintage_codes (
     value_eur   bigint not null
 );
 
+-- Per vintage, its kept rows that repeat an earlier row's grain (flow, year, quarter, département,
+-- A129, CPF4, country): 0 lets fct_trade_flows take its rows as they are, without summing them.
+-- (Added without a new schema version: a vintage ingested before has no row here, and is summed.)
+create table if not exists raw.vintage_grain (
+    vintage_id    integer primary key,
+    repeated_rows bigint not null
+);
+
 create table if not exists raw.customs_flows (
     vintage_id       integer not null,
     line_number      bigint not null,

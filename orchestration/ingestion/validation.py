@@ -204,6 +204,13 @@ group by grouping sets ((code_departement, code_region), (code_cpf4, code_a129),
 """
 
 
+#: The columns of a kept row, and those of its grain in the marts (fct_trade_flows sums the rows
+#: of a vintage that share them: the région a row carries is not part of it).
+_LINE = ("flux", "trimestre", "annee", "code_departement", "code_region", "code_a129", "code_cpf4", "code_pays",
+         "valeur", "masse")  # fmt: skip
+GRAIN = ("flux", "trimestre", "annee", "code_departement", "code_a129", "code_cpf4", "code_pays")
+
+
 @dataclass(frozen=True)
 class LineCounts:
     """What validation made of a file's lines."""
@@ -224,6 +231,7 @@ class FileFacts:
     first_other_flux_line: int | None
     other_flux: str | None
     duplicate_lines: int  # kept rows that are copies of an earlier one
+    repeated_grain_rows: int = 0  # kept rows whose GRAIN an earlier one has (copies included)
 
 
 def check_and_store(con: duckdb.DuckDBPyConnection, *, vintage_id: int, max_year: int) -> tuple[int, int]:
@@ -243,13 +251,15 @@ def file_facts(con: duckdb.DuckDBPyConnection, vintage_id: int, expected_flux: s
         {"vintage_id": vintage_id, "flux": expected_flux or ""},
     ).fetchone()
     repeated = con.execute(  # on the stored rows (typed: half the cost of hashing the text fields)
-        "select count(*) - count(distinct hash(flux, trimestre, annee, code_departement, code_region, code_a129, "
-        "code_cpf4, code_pays, valeur, masse)) from raw.customs_flows where vintage_id = $vintage_id",
+        f"select count(*) - count(distinct hash({', '.join(_LINE)})), "
+        f"count(*) - count(distinct hash({', '.join(GRAIN)})) from raw.customs_flows where vintage_id = $vintage_id",
         {"vintage_id": vintage_id},
     ).fetchone()
     assert other is not None and repeated is not None
     count = int(other[0]) if expected_flux else 0
-    return FileFacts(count, other[1] if count else None, other[2] if count else None, int(repeated[0]))
+    return FileFacts(
+        count, other[1] if count else None, other[2] if count else None, int(repeated[0]), int(repeated[1])
+    )
 
 
 def explain_rejections(con: duckdb.DuckDBPyConnection, max_year: int) -> LineCounts:

@@ -223,7 +223,7 @@ def _exit_without_teardown(code: int) -> NoReturn:
 
     from orchestration.quality import worker
 
-    worker.stop()  # waits for the worker's own exit (~1 s): killing it would leak its locks
+    worker.stop()  # waits for the worker to end (at once: it skips its own teardown); killing it would leak its locks
     if "orchestration.dbt_project" in sys.modules:
         sys.modules["orchestration.dbt_project"].forget_manifest()  # holds a dbt lock
     gc.collect()  # the worker's queues and dbt's locks: released now, not reported as leaked at exit

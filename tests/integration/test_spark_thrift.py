@@ -33,7 +33,7 @@ from orchestration.runner import RunOutcome, run_refresh
 from orchestration.settings import SAMPLE_DIR, Paths
 from tests.integration.test_spark_parity import MART_TABLES, SPARK_TESTS, contract_selection, mismatches
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.thrift]  # `make test-thrift`: ~3 min, beyond CI's budget
 
 SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 #: How long the server may take to listen (a JVM, a Spark context, a Derby metastore: ~20 s here).

@@ -250,16 +250,22 @@ def file_facts(con: duckdb.DuckDBPyConnection, vintage_id: int, expected_flux: s
         "and flux <> $flux",
         {"vintage_id": vintage_id, "flux": expected_flux or ""},
     ).fetchone()
-    repeated = con.execute(  # on the stored rows (typed: half the cost of hashing the text fields)
-        f"select count(*) - count(distinct hash({', '.join(_LINE)})), "
-        f"count(*) - count(distinct hash({', '.join(GRAIN)})) from raw.customs_flows where vintage_id = $vintage_id",
+    assert other is not None
+    count = int(other[0]) if expected_flux else 0
+    grain = _repeats(con, vintage_id, GRAIN)  # on the stored rows: typed, half the cost of the text fields
+    copies = _repeats(con, vintage_id, _LINE) if grain else 0  # a copy repeats its grain too
+    return FileFacts(count, other[1] if count else None, other[2] if count else None, copies, grain)
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, vintage_id: int, columns: tuple[str, ...]) -> int:
+    """Kept rows of a vintage whose `columns` an earlier row has."""
+    row = con.execute(
+        f"select count(*) - count(distinct hash({', '.join(columns)})) from raw.customs_flows "
+        "where vintage_id = $vintage_id",
         {"vintage_id": vintage_id},
     ).fetchone()
-    assert other is not None and repeated is not None
-    count = int(other[0]) if expected_flux else 0
-    return FileFacts(
-        count, other[1] if count else None, other[2] if count else None, int(repeated[0]), int(repeated[1])
-    )
+    assert row is not None
+    return int(row[0])
 
 
 def explain_rejections(con: duckdb.DuckDBPyConnection, max_year: int) -> LineCounts:

@@ -96,13 +96,8 @@ def manifest_path() -> Path:
 
 def parsed_manifest() -> Manifest:
     """The parsed project as dbt's runner takes it (dbt's msgpack of the manifest, loaded once)."""
-    with _MANIFEST_LOCK:  # a load begun by load_manifest_in_background is waited for, not repeated
+    with _MANIFEST_LOCK:  # a load begun in another thread (resources._warm_up) is waited for, not repeated
         return _loaded_manifest()
-
-
-def load_manifest_in_background() -> None:
-    """Begin loading the manifest now, in a thread (~0.3 s of Python), for the dbt step to find it loaded."""
-    threading.Thread(target=parsed_manifest, name="comex-manifest", daemon=True).start()
 
 
 def forget_manifest() -> None:

@@ -5,8 +5,10 @@ its median is reported beside baselines measured in the same run: a plain DuckDB
 of the same raw text, and a plain pandas implementation of the marts' tables (bench_pandas.py).
 
 `--against REV` measures the same scenarios again with the code of REV (a git worktree of it under
-data/bench/, its dbt project prepared, the same generated data) right after this checkout's,
-and prints both medians side by side: the before and after of a change, from one run.
+data/bench/, its dbt project prepared, the same generated data, this checkout's bench as the
+harness) right after this checkout's, and prints both medians side by side: the before and
+after of a change, from one run. Between runs the bench waits, untimed, for the Dagster-history
+import each refresh leaves running in the background.
 
 Two peak memories per step: "largest process" is the kernel's peak RSS of the biggest single
 process of the step (getrusage of the child and the descendants it waited for); "process tree"
@@ -184,7 +186,23 @@ def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
         text = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"bench step failed: {' '.join(args)}\n{text[-3000:]}")
+    _wait_for_history_imports()
     return Run(elapsed, usage.ru_maxrss / 1024, tree_peak, text)
+
+
+def _wait_for_history_imports(timeout: float = 120.0) -> None:
+    """Wait (untimed) for the Dagster-history imports a `comex refresh` leaves running detached:
+    they would take CPU from the next timed run, and write into the folder the next run deletes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        importers = []
+        for process in psutil.process_iter(["cmdline"]):
+            cmdline = process.info.get("cmdline") or []
+            if "orchestration.dagster_home" in cmdline and "--import-pending" in cmdline:
+                importers.append(process)
+        if not importers:
+            return
+        psutil.wait_procs(importers, timeout=max(0.1, deadline - time.monotonic()))
 
 
 def _measure(
@@ -876,13 +894,18 @@ def against_checkout(rev: str) -> Path:
 
 
 def bench_against(rev: str, argv: list[str]) -> dict:
-    """The same scenarios measured with the code of `rev` (its own bench.py, in its worktree)."""
+    """The same scenarios measured with the code of `rev`, in its worktree, by this checkout's
+    bench (bench.py and bench_pandas.py copied there: one harness measures both sides); the
+    scenarios `rev`'s own bench did not have are left out."""
     tree = against_checkout(rev)
     out = BENCH_DIR / "against" / f"{tree.name}.json"
     print(f"\n--- the same scenarios with the code of {rev} ({tree.name}, worktree {tree}) ---", flush=True)
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    subprocess.run(["git", "-C", str(tree), "checkout", "--", "orchestration"], check=True, capture_output=True)
     known = subprocess.run([sys.executable, "-c", "from orchestration.bench import SCENARIOS; print(*SCENARIOS)"],
                            cwd=tree, env=env, capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    for harness in ("bench.py", "bench_pandas.py"):
+        shutil.copyfile(REPO_ROOT / "orchestration" / harness, tree / "orchestration" / harness)
     argv, unknown = _only_scenarios(argv, set(known))
     if unknown:
         print(f"(not in {rev}'s bench, not measured there: {', '.join(unknown)})")

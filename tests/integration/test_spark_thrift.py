@@ -31,6 +31,7 @@ import pytest
 from orchestration.engine import java_problem
 from orchestration.runner import RunOutcome, run_refresh
 from orchestration.settings import SAMPLE_DIR, Paths
+from orchestration.spark_engine import LOG4J_TEMPLATE
 from tests.integration.test_spark_parity import MART_TABLES, SPARK_TESTS, contract_selection, mismatches
 
 pytestmark = [pytest.mark.integration, pytest.mark.thrift]  # `make test-thrift`: ~3 min, beyond CI's budget
@@ -38,15 +39,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.thrift]  # `make test-thrift`
 SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 #: How long the server may take to listen (a JVM, a Spark context, a Derby metastore: ~20 s here).
 START_TIMEOUT = 180
-LOG4J = """\
-rootLogger.level = warn
-rootLogger.appenderRef.file.ref = file
-appender.file.type = File
-appender.file.name = file
-appender.file.fileName = {log}
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = %d{{yy/MM/dd HH:mm:ss}} %p %c{{1}}: %m%n
-"""
 
 
 def free_port() -> int:
@@ -68,7 +60,7 @@ def thrift_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         pytest.fail(f"{problem} — the test set-up (`make test`, through `make java`) installs it")
     root = tmp_path_factory.mktemp("spark-thrift")
     (root / "conf").mkdir()
-    (root / "conf" / "log4j2.properties").write_text(LOG4J.format(log=root / "server.log"), encoding="utf-8")
+    (root / "conf" / "log4j2.properties").write_text(LOG4J_TEMPLATE.format(log=root / "server.log"), encoding="utf-8")
     port = free_port()
     command = [
         str(Path(pyspark.__file__).parent / "bin" / "spark-submit"),

@@ -19,9 +19,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from orchestration.dbt_invocation import failure_message, run_dbt
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, TARGET_DIR
-from orchestration.ingestion.registry import ensure_raw_schema
+from orchestration.ingestion import registry
 from orchestration.seed_state import (
     record_seeds,
     record_views,
@@ -55,10 +57,18 @@ def _views_fingerprint() -> str:
 
 
 def current_template() -> Path | None:
-    """The template when it holds the seeds exactly as the project has them, else None."""
+    """The template when it holds the seeds exactly as the project has them, over the raw schema
+    this comex writes (a copy of an older one would be refused at ingestion), else None."""
     if not MANIFEST_JSON.is_file():
         return None
-    return TEMPLATE if seeds_current(TEMPLATE, _fingerprint(), seed_relations(MANIFEST_JSON)) else None
+    if not seeds_current(TEMPLATE, _fingerprint(), seed_relations(MANIFEST_JSON)):
+        return None
+    with connect(TEMPLATE, read_only=True) as con:
+        try:
+            version = con.execute("select max(version) from raw.schema_version").fetchone()
+        except duckdb.CatalogException:  # a template made before it held the raw schema: seeds only
+            return None
+    return TEMPLATE if version == (registry.RAW_SCHEMA_VERSION,) else None
 
 
 def build_template() -> str | None:
@@ -75,7 +85,7 @@ def build_template() -> str | None:
     building.mkdir(parents=True)
     database = building / TEMPLATE.name
     with connect(database) as con:
-        ensure_raw_schema(con)  # empty: the staging views read it
+        registry.ensure_raw_schema(con)  # empty: the staging views read it
     run = run_dbt(TEMPLATE_BUILD, database, building / "dbt")
     if not run.success:
         shutil.rmtree(building, ignore_errors=True)

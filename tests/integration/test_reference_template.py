@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -64,4 +65,26 @@ def test_a_new_warehouse_starts_from_the_template_an_existing_one_from_itself(tm
 def test_a_template_of_other_seeds_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seeds edited since `comex prepare`: the next refresh of a new warehouse loads them itself."""
     monkeypatch.setattr(reference_template, "_fingerprint", lambda: "seeds edited since")
+    assert reference_template.current_template() is None
+
+
+def test_a_template_of_another_raw_schema_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """comex upgraded to a new raw schema since `comex prepare`: a copy of the template would be refused."""
+    from orchestration.ingestion import registry
+
+    monkeypatch.setattr(registry, "RAW_SCHEMA_VERSION", registry.RAW_SCHEMA_VERSION + 1)
+    assert reference_template.current_template() is None
+
+
+def test_a_template_made_before_it_held_the_raw_schema_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `comex prepare` of an earlier comex left (seeds only): the next `prepare` makes it again."""
+    template = reference_template.current_template()
+    assert template is not None
+    older = tmp_path / template.name
+    shutil.copyfile(template, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("drop schema raw cascade")
+    monkeypatch.setattr(reference_template, "TEMPLATE", older)
     assert reference_template.current_template() is None

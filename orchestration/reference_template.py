@@ -44,24 +44,12 @@ TEMPLATE_BUILD = [
 ]  # fmt: skip
 
 
-def _fingerprint() -> str:
-    from dbt.version import __version__ as dbt_version
-
-    return seeds_fingerprint(dbt_version)
-
-
-def _views_fingerprint() -> str:
-    from dbt.version import __version__ as dbt_version
-
-    return views_fingerprint(dbt_version)
-
-
 def current_template() -> Path | None:
     """The template when it holds the seeds exactly as the project has them, over the raw schema
     this comex writes (a copy of an older one would be refused at ingestion), else None."""
     if not MANIFEST_JSON.is_file():
         return None
-    if not seeds_current(TEMPLATE, _fingerprint(), seed_relations(MANIFEST_JSON)):
+    if not seeds_current(TEMPLATE, seeds_fingerprint(), seed_relations(MANIFEST_JSON)):
         return None
     with connect(TEMPLATE, read_only=True) as con:
         try:
@@ -78,7 +66,7 @@ def build_template() -> str | None:
     fails its tests leaves no template (every refresh then loads and tests the seeds itself, and
     says what failed); the reason is returned.
     """
-    if current_template() and views_current(TEMPLATE, _views_fingerprint()):
+    if current_template() and views_current(TEMPLATE, views_fingerprint()):
         return None
     building = TEMPLATE.parent.with_name(TEMPLATE.parent.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
@@ -90,8 +78,8 @@ def build_template() -> str | None:
     if not run.success:
         shutil.rmtree(building, ignore_errors=True)
         return f"reference seeds not pre-loaded ({failure_message(run)}); every new warehouse loads them itself"
-    record_seeds(database, _fingerprint())
-    record_views(database, _views_fingerprint())
+    record_seeds(database, seeds_fingerprint())
+    record_views(database, views_fingerprint())
     (building / EVENTS.name).write_text(json.dumps(run.events), encoding="utf-8")
     shutil.rmtree(building / "dbt", ignore_errors=True)
     shutil.rmtree(TEMPLATE.parent, ignore_errors=True)

@@ -25,14 +25,21 @@ _VIEW_FILES = (*_FILES, "orchestration/ingestion/registry.py")  # the raw tables
 _VIEW_FOLDERS = ("models", "macros", "seeds")
 
 
-def seeds_fingerprint(dbt_version: str, root: Path = REPO_ROOT) -> str:
-    """sha256 of what the loaded seeds depend on: their files, the dbt project files, dbt's version."""
-    return f"{tree_sha256(root, _FILES, _FOLDERS)}-dbt{dbt_version}"
+def seeds_fingerprint(dbt_version: str | None = None, root: Path = REPO_ROOT) -> str:
+    """sha256 of what the loaded seeds depend on: their files, the dbt project files, dbt's version
+    (the installed one unless given)."""
+    return f"{tree_sha256(root, _FILES, _FOLDERS)}-dbt{dbt_version or _installed_dbt()}"
 
 
-def views_fingerprint(dbt_version: str, root: Path = REPO_ROOT) -> str:
+def views_fingerprint(dbt_version: str | None = None, root: Path = REPO_ROOT) -> str:
     """sha256 of what the views depend on: models, macros, seeds, the raw schema, dbt's version."""
-    return f"{tree_sha256(root, _VIEW_FILES, _VIEW_FOLDERS)}-dbt{dbt_version}"
+    return f"{tree_sha256(root, _VIEW_FILES, _VIEW_FOLDERS)}-dbt{dbt_version or _installed_dbt()}"
+
+
+def _installed_dbt() -> str:
+    from dbt.version import __version__
+
+    return __version__
 
 
 def seed_relations(manifest_path: Path) -> list[tuple[str, str]]:

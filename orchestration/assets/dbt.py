@@ -23,7 +23,6 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_dbt.asset_utils import get_subset_selection_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
-from dbt.version import __version__ as dbt_version
 
 from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
 from orchestration.check_models import describe_failed_node
@@ -108,7 +107,7 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
     database = comex.working_warehouse
     engine = comex.engine_name  # on Spark (orchestration/spark_engine.py): seeds and every model, always
     seeds = seed_relations(manifest_path())
-    fingerprint, views_print = seeds_fingerprint(dbt_version), views_fingerprint(dbt_version)
+    fingerprint, views_print = seeds_fingerprint(), views_fingerprint()
     seeds_loaded = engine == DUCKDB and not context.is_subset and seeds_current(database, fingerprint, seeds)
     views_made = engine == DUCKDB and not context.is_subset and views_current(database, views_print)
     exclude, options, notes = build_arguments(

@@ -43,7 +43,7 @@ def test_the_template_holds_every_view_over_an_empty_raw_schema() -> None:
         flows = con.execute("select count(*) from staging.stg_customs__flows").fetchone()
     assert views and views <= made
     assert flows == (0,)  # the staging views read the raw schema, empty until a refresh ingests
-    assert seed_state.views_current(template, reference_template._views_fingerprint())
+    assert seed_state.views_current(template, seed_state.views_fingerprint())
     modelled = {e["data"]["node_info"]["unique_id"] for e in reference_template.template_events()}
     assert {f"model.comex_territoires.{alias}" for _, alias in views} <= modelled
 
@@ -64,7 +64,7 @@ def test_a_new_warehouse_starts_from_the_template_an_existing_one_from_itself(tm
 
 def test_a_template_of_other_seeds_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seeds edited since `comex prepare`: the next refresh of a new warehouse loads them itself."""
-    monkeypatch.setattr(reference_template, "_fingerprint", lambda: "seeds edited since")
+    monkeypatch.setattr(reference_template, "seeds_fingerprint", lambda: "seeds edited since")
     assert reference_template.current_template() is None
 
 

@@ -70,11 +70,12 @@ def _holds_news(file: ReceivedFile, file_sha256: str, held: Held) -> tuple[bool,
             if piece.sniffed.kind is Kind.OTHER:
                 continue
             data = data or piece.sniffed.kind is Kind.DATA
-            if not news and not held.contents:  # an empty warehouse lacks everything: nothing to hash
-                news = True
-            elif not news:
-                sha = archives.member_sha256(file.path, piece.member) if piece.member else file_sha256
-                news = sha not in held.contents
+            news = (  # short-circuit: an empty warehouse lacks everything, nothing to hash
+                news
+                or not held.contents
+                or (archives.member_sha256(file.path, piece.member) if piece.member else file_sha256)
+                not in held.contents
+            )
     except ComexError:
         return True, True  # unreadable: the refresh reports it with the file's name
     return news, data

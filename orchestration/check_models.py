@@ -13,9 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 import duckdb
-import yaml
 
 from orchestration.settings import REPO_ROOT
+from orchestration.yaml_files import read_yaml
 
 SCHEMA = "checks"
 
@@ -53,7 +53,7 @@ CHECK_MODELS = {
 @lru_cache(maxsize=1)
 def tolerance() -> float:
     """The project's one tolerance (dbt var `tolerance`)."""
-    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    project = read_yaml(REPO_ROOT / "dbt_project.yml")
     return float((project.get("vars") or {}).get("tolerance", 1e-9))
 
 

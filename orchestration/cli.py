@@ -68,9 +68,9 @@ def _print_version(value: bool) -> None:
         return
     from importlib.metadata import version
 
-    import yaml
+    from orchestration.yaml_files import read_yaml
 
-    contract = yaml.safe_load((Path(__file__).parent / "exports" / "contract_v1.yml").read_text(encoding="utf-8"))
+    contract = read_yaml(Path(__file__).parent / "exports" / "contract_v1.yml")
     typer.echo(
         f"comex-territoires {version('comex-territoires')} (export contract {contract['version']}; "
         f"dbt-core {version('dbt-core')}, dbt-duckdb {version('dbt-duckdb')}, duckdb {version('duckdb')}, "

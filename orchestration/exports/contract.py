@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from orchestration.yaml_files import read_yaml
 
 CONTRACT_FILE = Path(__file__).with_name("contract_v1.yml")
 TYPES = ("integer", "bigint", "double", "varchar", "boolean")
@@ -87,7 +87,7 @@ def _table(raw: dict) -> ExportTable:
 @cache
 def load_contract(path: Path = CONTRACT_FILE) -> Contract:
     """Parse and sanity-check the contract file (cached)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     contract = Contract(str(raw["version"]), tuple(_table(t) for t in raw["files"]), dict(raw["headers_fr"]))
     missing = sorted({c.name for t in contract.tables for c in t.columns} - set(contract.headers_fr))
     if missing:

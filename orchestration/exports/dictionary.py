@@ -11,10 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from orchestration.exports.contract import Contract, ExportTable
 from orchestration.settings import REPO_ROOT
+from orchestration.yaml_files import read_yaml
 
 MARTS_DOCS_DIR = REPO_ROOT / "models" / "marts"
 MARKDOWN_NAME = "DICTIONARY.md"
@@ -44,7 +43,7 @@ def mart_docs(docs_dir: Path = MARTS_DOCS_DIR) -> dict[str, dict[str, Any]]:
     """Every documented model of the marts folder: name → its yml entry."""
     docs: dict[str, dict[str, Any]] = {}
     for path in sorted(docs_dir.glob("*.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = read_yaml(path) or {}
         for model in content.get("models") or []:
             docs[model["name"]] = model
     return docs

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from orchestration.errors import ComexError
 from orchestration.settings import REPO_ROOT
+from orchestration.yaml_files import read_yaml
 
 ENV_MAX_REJECTED_RATE = "COMEX_MAX_REJECTED_RATE"
 ENV_REVISION_THRESHOLD = "COMEX_REVISION_THRESHOLD"
@@ -58,7 +57,7 @@ def _fraction(name: str, default: float) -> float:
 @lru_cache(maxsize=1)
 def dbt_vars() -> tuple[int, int]:
     """(top_n, highlight_n) as the dbt project declares them."""
-    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    project = read_yaml(REPO_ROOT / "dbt_project.yml")
     variables = project.get("vars", {}) or {}
     return int(variables.get("top_n", 10)), int(variables.get("highlight_n", 5))
 

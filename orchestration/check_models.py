@@ -14,8 +14,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.settings import REPO_ROOT
-from orchestration.yaml_files import read_yaml
+from orchestration.yaml_files import dbt_project_vars
 
 SCHEMA = "checks"
 
@@ -53,8 +52,7 @@ CHECK_MODELS = {
 @lru_cache(maxsize=1)
 def tolerance() -> float:
     """The project's one tolerance (dbt var `tolerance`)."""
-    project = read_yaml(REPO_ROOT / "dbt_project.yml")
-    return float((project.get("vars") or {}).get("tolerance", 1e-9))
+    return float(dbt_project_vars().get("tolerance", 1e-9))
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> list[dict[str, Any]]:

@@ -21,17 +21,14 @@ from orchestration.exports.dialects import CsvDialect
 from orchestration.exports.industry import PATTERN, IndustrySource
 from orchestration.exports.writer import MANIFEST_NAME, ExportFilters, WrittenFile
 from orchestration.sample.checksums import is_synthetic
-from orchestration.settings import REPO_ROOT
-from orchestration.yaml_files import read_yaml
+from orchestration.yaml_files import dbt_project_vars
 
-DBT_PROJECT_FILE = REPO_ROOT / "dbt_project.yml"
 DBT_VARS = ("top_n", "highlight_n", "product_level")
 
 
-def dbt_vars(project_file: Path = DBT_PROJECT_FILE) -> dict[str, Any]:
+def dbt_vars() -> dict[str, Any]:
     """The vars the marts are built with: the refresh runs `dbt build` with the project's vars."""
-    project = read_yaml(project_file) or {}
-    values = project.get("vars") or {}
+    values = dbt_project_vars()
     return {name: values.get(name) for name in DBT_VARS}
 
 

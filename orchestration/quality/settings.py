@@ -8,8 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.errors import ComexError
-from orchestration.settings import REPO_ROOT
-from orchestration.yaml_files import read_yaml
+from orchestration.yaml_files import dbt_project_vars
 
 ENV_MAX_REJECTED_RATE = "COMEX_MAX_REJECTED_RATE"
 ENV_REVISION_THRESHOLD = "COMEX_REVISION_THRESHOLD"
@@ -57,8 +56,7 @@ def _fraction(name: str, default: float) -> float:
 @lru_cache(maxsize=1)
 def dbt_vars() -> tuple[int, int]:
     """(top_n, highlight_n) as the dbt project declares them."""
-    project = read_yaml(REPO_ROOT / "dbt_project.yml")
-    variables = project.get("vars", {}) or {}
+    variables = dbt_project_vars()
     return int(variables.get("top_n", 10)), int(variables.get("highlight_n", 5))
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from orchestration.settings import REPO_ROOT
-from orchestration.yaml_files import read_yaml
+from orchestration.yaml_files import dbt_project_vars, read_yaml
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,11 @@ def test_a_python_tag_is_refused_not_run(tmp_path: Path) -> None:
     path.write_text("!!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
     with pytest.raises(yaml.constructor.ConstructorError):
         read_yaml(path)
+
+
+def test_dbt_project_vars_are_those_of_dbt_project_yml_and_a_copy() -> None:
+    declared = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    read = dbt_project_vars()
+    assert read == declared
+    read["top_n"] = -1  # a caller's change stays its own
+    assert dbt_project_vars() == declared

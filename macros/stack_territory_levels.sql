@@ -8,8 +8,19 @@
     `relation` must have columns departement_code and region_code, plus `keys` (kept as is)
     and `measures` (summed). Renders a select statement (no trailing semicolon), columns:
     keys..., level, territory_code, measures...
+    `relation` may be a list: the stacks of each, in a union all (one-year blocks, each
+    aggregated on its own: macros/years_built_in_this_run.sql).
 -#}
 {% macro stack_territory_levels(relation, keys, measures) -%}
+    {%- set relations = [relation] if relation is string else relation -%}
+    {%- set stacks = [] -%}
+    {%- for one in relations -%}
+        {%- do stacks.append(stack_one_relation(one, keys, measures)) -%}
+    {%- endfor -%}
+    {{ stacks | join('\n    union all\n    ') }}
+{%- endmacro %}
+
+{% macro stack_one_relation(relation, keys, measures) -%}
     {%- set key_list = keys | join(', ') -%}
     select
     {%- for key in keys %}

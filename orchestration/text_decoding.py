@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 _CHUNK = 4 * 1024 * 1024
@@ -14,6 +16,28 @@ LATIN1 = "latin-1"
 MAX_LINE_BYTES = 2_000_000
 #: What an overlong line is replaced with (the line is then rejected with its length).
 OVERLONG_MARKER = "\x01overlong line of "
+
+
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What a data text's bytes say before it is read as rows."""
+
+    encoding: str  # detect_encoding's answer
+    has_blank_lines: bool  # has_blank_lines's answer
+
+
+def read_text_facts(path: Path) -> TextFacts:
+    """`detect_encoding` and `has_blank_lines` together: one read of a UTF-8 text without BOM (the
+    usual case, ~0.1 s saved per 80 MB); any other text is read again for each."""
+    with path.open("rb") as fh:
+        head = fh.read(3)
+    blank_lines = _BlankLineFinder()
+    if head != codecs.BOM_UTF8 and _decodes(path, UTF8, blank_lines):
+        return TextFacts(UTF8, blank_lines.found)
+    return TextFacts(detect_encoding(path), has_blank_lines(path))
 
 
 def detect_encoding(path: Path) -> str:
@@ -43,12 +67,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return data.decode(LATIN1), LATIN1
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def _decodes(path: Path, encoding: str, blank_lines: _BlankLineFinder | None = None) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 decoder.decode(chunk)
+                if blank_lines:
+                    blank_lines.feed(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -107,11 +133,23 @@ def cap_line_length(src: Path, dest: Path, max_bytes: int = MAX_LINE_BYTES) -> P
 
 def has_blank_lines(path: Path) -> bool:
     """Does the file have an empty line (CSV readers skip those, which would shift line numbers)?"""
-    previous = b"\n"  # a file starting with a newline starts with a blank line
+    blank_lines = _BlankLineFinder()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            window = previous + chunk
-            if b"\n\n" in window or b"\n\r\n" in window:
-                return True
-            previous = window[-2:]
-    return False
+        while not blank_lines.found and (chunk := fh.read(_CHUNK)):
+            blank_lines.feed(chunk)
+    return blank_lines.found
+
+
+class _BlankLineFinder:
+    """Fed a text chunk by chunk, from its start: has an empty line ("\\n\\n", "\\n\\r\\n") been seen?"""
+
+    def __init__(self) -> None:
+        self.found = False
+        self._tail = b"\n"  # a text starting with a newline starts with a blank line
+
+    def feed(self, chunk: bytes) -> None:
+        if self.found:
+            return
+        # an empty line across two chunks: the last 2 bytes of one and the first 2 of the next
+        self.found = bool(_BLANK_LINE.search(self._tail + chunk[:2]) or _BLANK_LINE.search(chunk))
+        self._tail = (self._tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]

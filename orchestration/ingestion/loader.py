@@ -219,7 +219,8 @@ class _Reader:
 
     def _new_vintage(self, piece: Piece, text: Path, sha256: str, archived: Path, tmp: Path) -> IngestedFile:
         con = self.con
-        encoding = decoding.detect_encoding(text)
+        text_facts = decoding.read_text_facts(text)
+        encoding = text_facts.encoding
         if decoding.needs_transcoding(encoding):
             text = decoding.transcode_to_utf8(text, tmp / "utf8.txt", encoding)
         if sha256 in self.capped:
@@ -227,8 +228,9 @@ class _Reader:
         vintage_id = registry.next_id(con, "vintages", "vintage_id")
         try:
             counts, facts = _stage_and_check(
-                con, text, piece.sniffed.header_lines, self.max_year, vintage_id, piece.hint.flux
-            )
+                con, text, piece.sniffed.header_lines, self.max_year, vintage_id, piece.hint.flux,
+                blank_lines=text_facts.has_blank_lines,
+            )  # fmt: skip
         except duckdb.InvalidInputException as exc:
             if "line size" in str(exc) and sha256 not in self.capped:
                 raise _OverlongLine(sha256) from exc
@@ -315,11 +317,14 @@ def _stage_and_check(
     max_year: int,
     vintage_id: int,
     expected_flux: str | None,
+    *,
+    blank_lines: bool,
 ) -> tuple[validation.LineCounts, validation.FileFacts]:
     """Read the file as fields, keep the readable lines, and explain the rejected ones.
 
     DuckDB's CSV reader splits the fields (fast path); it skips blank lines, so a file that has
-    some is split line by line instead, to keep line numbers exact. Rowids are consecutive in file order
+    some (`blank_lines`, read with its encoding: transcoding and capping keep every line) is split
+    line by line instead, to keep line numbers exact. Rowids are consecutive in file order
     (insertion order is preserved); inside a transaction they start at an offset, hence the
     subtraction.
     """
@@ -327,7 +332,7 @@ def _stage_and_check(
         con.execute(f"drop view if exists {view}")
     for table in ("staged_lines", "staged_fields", "raw_lines", "raw_fields", "rejected_lines"):
         con.execute(f"drop table if exists {table}")
-    _stage_fields(con, text_path, header_lines)
+    _stage_fields(con, text_path, header_lines, blank_lines=blank_lines)
     lines, valid = validation.check_and_store(con, vintage_id=vintage_id, max_year=max_year)
     counts = validation.LineCounts(lines, valid, 0, None)
     if valid < lines:
@@ -341,8 +346,8 @@ def _stage_and_check(
     return counts, validation.file_facts(con, vintage_id, expected_flux)
 
 
-def _stage_fields(con: duckdb.DuckDBPyConnection, text_path: Path, header_lines: int) -> None:
-    if decoding.has_blank_lines(text_path):
+def _stage_fields(con: duckdb.DuckDBPyConnection, text_path: Path, header_lines: int, *, blank_lines: bool) -> None:
+    if blank_lines:
         _stage_lines(con, text_path, header_lines)
         fields = ", ".join(f"f[{i}] as f{i}" for i in range(1, 11))
         con.execute(

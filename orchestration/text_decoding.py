@@ -25,31 +25,31 @@ _BLANK_LINE = re.compile(rb"\n\r?\n")
 class TextFacts:
     """What a data text's bytes say before it is read as rows."""
 
-    encoding: str  # detect_encoding's answer
-    has_blank_lines: bool  # has_blank_lines's answer
+    encoding: str  # `utf-8`, `utf-8-sig` (BOM), `cp1252` or `latin-1`
+    #: Has the text an empty line? Known for a UTF-8 text, read in place; None for a text to
+    #: transcode first: ask `has_blank_lines` of the transcoded text (a BOM is gone from it).
+    has_blank_lines: bool | None
 
 
 def read_text_facts(path: Path) -> TextFacts:
-    """`detect_encoding` and `has_blank_lines` together: one read of a UTF-8 text without BOM (the
-    usual case, ~0.1 s saved per 80 MB); any other text is read again for each."""
+    """The text's encoding, and for a UTF-8 text without BOM (the usual case) its blank lines,
+    in the same read (~0.1 s saved per 80 MB).
+
+    Encodings: `utf-8`, `utf-8-sig` (BOM), `cp1252` (Windows Latin-1, has ’ and œ) or `latin-1`.
+    """
     with path.open("rb") as fh:
         head = fh.read(3)
+    if head == codecs.BOM_UTF8:
+        return TextFacts(UTF8_BOM if _decodes(path, UTF8_BOM) else CP1252, None)
     blank_lines = _BlankLineFinder()
-    if head != codecs.BOM_UTF8 and _decodes(path, UTF8, blank_lines):
+    if _decodes(path, UTF8, blank_lines):
         return TextFacts(UTF8, blank_lines.found)
-    return TextFacts(detect_encoding(path), has_blank_lines(path))
+    return TextFacts(CP1252 if _decodes(path, CP1252) else LATIN1, None)  # every byte is valid Latin-1
 
 
 def detect_encoding(path: Path) -> str:
     """`utf-8`, `utf-8-sig` (BOM), `cp1252` (Windows Latin-1, has ’ and œ) or `latin-1`."""
-    with path.open("rb") as fh:
-        head = fh.read(3)
-    if head == codecs.BOM_UTF8:
-        return UTF8_BOM if _decodes(path, UTF8_BOM) else CP1252
-    for encoding in (UTF8, CP1252):
-        if _decodes(path, encoding):
-            return encoding
-    return LATIN1  # every byte sequence is valid Latin-1
+    return read_text_facts(path).encoding
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -73,7 +73,7 @@ def _decodes(path: Path, encoding: str, blank_lines: _BlankLineFinder | None = N
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 decoder.decode(chunk)
-                if blank_lines:
+                if blank_lines is not None:
                     blank_lines.feed(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:

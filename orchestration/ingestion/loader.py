@@ -220,16 +220,18 @@ class _Reader:
     def _new_vintage(self, piece: Piece, text: Path, sha256: str, archived: Path, tmp: Path) -> IngestedFile:
         con = self.con
         text_facts = decoding.read_text_facts(text)
-        encoding = text_facts.encoding
+        encoding, blank_lines = text_facts.encoding, text_facts.has_blank_lines
         if decoding.needs_transcoding(encoding):
             text = decoding.transcode_to_utf8(text, tmp / "utf8.txt", encoding)
+        if blank_lines is None:  # the text DuckDB reads: transcoded, without its BOM
+            blank_lines = decoding.has_blank_lines(text)
         if sha256 in self.capped:
             text = decoding.cap_line_length(text, tmp / "capped.txt")
         vintage_id = registry.next_id(con, "vintages", "vintage_id")
         try:
             counts, facts = _stage_and_check(
                 con, text, piece.sniffed.header_lines, self.max_year, vintage_id, piece.hint.flux,
-                blank_lines=text_facts.has_blank_lines,
+                blank_lines=blank_lines,
             )  # fmt: skip
         except duckdb.InvalidInputException as exc:
             if "line size" in str(exc) and sha256 not in self.capped:
@@ -323,8 +325,8 @@ def _stage_and_check(
     """Read the file as fields, keep the readable lines, and explain the rejected ones.
 
     DuckDB's CSV reader splits the fields (fast path); it skips blank lines, so a file that has
-    some (`blank_lines`, read with its encoding: transcoding and capping keep every line) is split
-    line by line instead, to keep line numbers exact. Rowids are consecutive in file order
+    some (`blank_lines`, of the UTF-8 text read here: capping keeps every line) is split line by
+    line instead, to keep line numbers exact. Rowids are consecutive in file order
     (insertion order is preserved); inside a transaction they start at an offset, hence the
     subtraction.
     """

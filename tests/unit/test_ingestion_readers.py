@@ -57,6 +57,28 @@ def test_utf8_bom_is_detected_and_dropped(raw: Path, tmp_path: Path) -> None:
     assert query(tmp_path / "w.duckdb", "select flux from raw.customs_flows where line_number = 1") == [("E",)]
 
 
+@pytest.mark.parametrize(
+    ("encoding", "bom", "expected"),
+    [("utf-8", False, decoding.UTF8), ("utf-8", True, decoding.UTF8_BOM), ("cp1252", False, decoding.CP1252)],
+    ids=["UTF-8", "UTF-8 with BOM", "Windows-1252"],
+)
+def test_an_empty_first_line_keeps_every_line_number(
+    raw: Path, tmp_path: Path, encoding: str, bom: bool, expected: str
+) -> None:
+    """The empty line is rejected as line 1 and the rows keep their numbers, whether the text is
+    read in place or transcoded first (a BOM, gone from the transcoded text, must not hide it)."""
+    lines = ["", row(), row(pays="ES"), row(pays="Œ")]  # Œ: a byte only Windows-1252 gives it
+    write_txt(raw / "Region_2024_Export.txt", lines, encoding=encoding, bom=bom)
+    report = ingest(raw, tmp_path / "w.duckdb")
+    assert report.ingested[0].encoding == expected
+    rejected = query(tmp_path / "w.duckdb", "select line_number, reason from raw.rejected_rows order by 1")
+    assert [(number, reason.split(" '")[0]) for number, reason in rejected] == [(1, "empty line"), (4, "country code")]
+    assert query(tmp_path / "w.duckdb", "select line_number, code_pays from raw.customs_flows order by 1") == [
+        (2, "DE"),
+        (3, "ES"),
+    ]
+
+
 @pytest.mark.parametrize(("encoding", "expected"), [("cp1252", "cp1252"), ("utf-8", "utf-8")])
 def test_accents_survive_every_encoding(raw: Path, tmp_path: Path, encoding: str, expected: str) -> None:
     """A rejected line keeps its text: é, ’ and œ come out as UTF-8 whatever the file's encoding."""

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import psutil
 
+from orchestration.dagster_home import wait_for_background_imports
 from orchestration.settings import REPO_ROOT
 
 BENCH_DIR = REPO_ROOT / "data" / "bench"
@@ -186,23 +187,8 @@ def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
         text = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"bench step failed: {' '.join(args)}\n{text[-3000:]}")
-    _wait_for_history_imports()
+    wait_for_background_imports()  # untimed: it would take CPU from the next run, and write where it deletes
     return Run(elapsed, usage.ru_maxrss / 1024, tree_peak, text)
-
-
-def _wait_for_history_imports(timeout: float = 120.0) -> None:
-    """Wait (untimed) for the Dagster-history imports a `comex refresh` leaves running detached:
-    they would take CPU from the next timed run, and write into the folder the next run deletes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        importers = []
-        for process in psutil.process_iter(["cmdline"]):
-            cmdline = process.info.get("cmdline") or []
-            if "orchestration.dagster_home" in cmdline and "--import-pending" in cmdline:
-                importers.append(process)
-        if not importers:
-            return
-        psutil.wait_procs(importers, timeout=max(0.1, deadline - time.monotonic()))
 
 
 def _measure(

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +109,23 @@ def import_in_background(home: Path) -> None:
             stderr=log,
             start_new_session=True,
         )
+
+
+def wait_for_background_imports(timeout: float = 120.0) -> None:
+    """Wait for the detached imports `import_in_background` started (any home): before deleting
+    the folder one writes into, or before timing another run beside it."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        importers = []
+        for process in psutil.process_iter(["cmdline"]):
+            cmdline = process.info.get("cmdline") or []
+            if "orchestration.dagster_home" in cmdline and "--import-pending" in cmdline:
+                importers.append(process)
+        if not importers:
+            return
+        psutil.wait_procs(importers, timeout=max(0.1, deadline - time.monotonic()))
 
 
 @contextlib.contextmanager

@@ -29,6 +29,7 @@ import duckdb
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from orchestration.dagster_home import wait_for_background_imports  # noqa: E402
 from orchestration.exports.contract import load_contract  # noqa: E402
 
 
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"A = {args.against}, B = this checkout ({' '.join(raw)})")
             return 0 if compare(a, b) else 1
         finally:
+            wait_for_background_imports()  # each refresh's Dagster history, still written under `root`
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=REPO_ROOT, check=False)
 
 

@@ -172,6 +172,20 @@ def _child_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **(env or {})}
 
 
+def cpu_probe_ms(repeat: int = 5) -> float:
+    """Median milliseconds of a fixed pure-Python loop, in this process: the machine's speed now.
+
+    The reference machine's speed moves by 25 % within an hour (the same code measured 15.9 s
+    and 19.9 s): printed at the start and the end of a run, it tells a slower machine from
+    slower code when runs of different days or hours are compared."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        sum(range(10_000_000))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command from the repository root; its wall time, peak memories and output."""
     started = time.perf_counter()
@@ -697,7 +711,9 @@ def main(argv: list[str] | None = None) -> None:
     if only & {"decade", "monthly"}:
         print(f"decade and monthly: {len(years)} years {years[0]}–{years[-1]} at {args.scale:,} rows a year")
     every = f"{SAMPLE_EVERY * 1000:.0f} ms"
-    print(f"peak RSS: largest process = getrusage; process tree = summed RSS sampled every {every}\n")
+    probe_start = cpu_probe_ms()
+    print(f"peak RSS: largest process = getrusage; process tree = summed RSS sampled every {every}")
+    print(f"machine speed: a fixed pure-Python loop takes {probe_start:.0f} ms (again at the end)\n")
     results: dict[str, Measure | int] = {}
     budgets: dict[str, list[Budget]] = {}
     ratios: dict[str, float] = {}
@@ -833,7 +849,11 @@ def main(argv: list[str] | None = None) -> None:
             Budget("its peak RSS (process tree)", monthly["monthly"].tree_peak_rss_mib, RSS_BUDGET_MIB, "MiB",
                    long_caveat),
         )  # fmt: skip
+    probe_end = cpu_probe_ms()
+    speeds = f"{probe_start:.0f} ms at the start, {probe_end:.0f} ms at the end"
+    print(f"\nmachine speed: the pure-Python loop took {speeds}")
     payload: dict = {
+            "cpu_probe_ms": {"start": probe_start, "end": probe_end},
             "config": {"year": args.year, "scale": args.scale, "repeat": args.repeat, "years": years,
                        "decade_repeat": args.decade_repeat, "cpus": cpus, "rss_sample_seconds": SAMPLE_EVERY,
                    "monthly_revision": MONTHLY_REVISION, "scenarios": [s for s in SCENARIOS if s in only]},
@@ -931,6 +951,10 @@ def side_by_side(before: dict, after: dict, rev: str) -> str:
             old, new = before[key]["median"], measure["median"]
             ratio = f"{new / old:.2f}×" if old else "-"
             lines.append(f"{measure['name']:<52} {old:8.2f}s {new:8.2f}s  {ratio}")
+    probes = [run.get("cpu_probe_ms") for run in (before, after)]
+    if all(probes):
+        speeds = ", ".join(f"{probe['start']:.0f}–{probe['end']:.0f} ms" for probe in probes)
+        lines.append(f"{'machine speed (pure-Python loop, start–end)':<52} {speeds}")
     return "\n".join(lines)
 
 

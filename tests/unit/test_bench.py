@@ -113,3 +113,13 @@ def test_side_by_side_pairs_the_medians_of_both_runs() -> None:
     text = bench.side_by_side(before, after, "main")
     assert "before = main" in text
     assert text.splitlines()[-1].split()[-3:] == ["20.00s", "15.00s", "0.75×"]
+
+
+def test_side_by_side_says_how_fast_the_machine_was_for_each_side() -> None:
+    before = {"sample": {"name": "sample", "median": 20.0}, "cpu_probe_ms": {"start": 301.0, "end": 352.0}}
+    after = {"sample": {"name": "sample", "median": 15.0}, "cpu_probe_ms": {"start": 298.0, "end": 300.0}}
+    assert bench.side_by_side(before, after, "main").splitlines()[-1].endswith("301–352 ms, 298–300 ms")
+
+
+def test_the_cpu_probe_is_a_positive_duration() -> None:
+    assert 0 < bench.cpu_probe_ms(repeat=1) < 60_000

@@ -359,10 +359,11 @@ _DBT = """
 import json, sys
 from pathlib import Path
 from orchestration.dbt_invocation import run_dbt
+from orchestration.dbt_selection import INDIRECT_SELECTION, build_arguments
 database, target, full = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "full"
-exclude = ["resource_type:unit_test"] if full else ["resource_type:unit_test", "resource_type:seed",
-                                                    "config.materialized:view"]
-args = ["build", "--exclude", *exclude, *(["--full-refresh"] if full else [])]
+exclude, options, _ = build_arguments(seeds_loaded=not full, views_made=not full, project_unchanged=not full,
+                                      new_labels=False, max_national_revision=0.05)
+args = ["build", "--exclude", *exclude, "--indirect-selection", INDIRECT_SELECTION, *options]
 run = run_dbt(args, database, target)
 if not run.success:
     raise SystemExit(f"dbt build failed: {run.failures[:3]}")

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, dbt_database, parsed_manifest, project_args
+from orchestration.dbt_selection import CHECK_MODELS_PATH, VIEW_FOLDERS
 from orchestration.engine import DUCKDB, SPARK
 from orchestration.errors import ComexError
 
 RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
+TABLES = frozenset({"table", "incremental"})  # a model's materialisations that hold rows
 MAX_ROWS_SHOWN = 3
 
 
@@ -125,11 +127,28 @@ def _run_on_spark(args: list[str], database: Path, target_dir: Path, live_wareho
                 spark_engine.copy_to_duckdb(build, adapter, built, database, manifest_dict()["nodes"], only=only)
         finally:
             reset_adapters()
-    if run.success:  # DuckDB's own views (staging, intermediate) over the raw and reference tables
-        views = run_dbt(["run", "--select", "config.materialized:view"], database, target_dir / "duckdb_views")
+    if run.success:  # DuckDB's own views: staging and intermediate, and the check views over the marts built
+        selection = [*VIEW_FOLDERS, *_check_views_over({result.node.unique_id for result in built})]
+        views = run_dbt(["run", "--select", *selection], database, target_dir / "duckdb_views")
         if not views.success:
             return DbtRun(False, events, views.failures, run.seconds_by_node, views.exception)
     return run
+
+
+def _check_views_over(built: set[str]) -> list[str]:
+    """The check views (DuckDB) whose tables upstream were all built: all of them in a whole
+    refresh, those over the marts of the subset a user picked in the Dagster UI otherwise."""
+    from orchestration.dbt_project import manifest_dict
+
+    nodes = manifest_dict()["nodes"]
+    tables = {unique_id for unique_id, node in nodes.items() if node["config"].get("materialized") in TABLES}
+    return [
+        node["name"]
+        for node in nodes.values()
+        if node["resource_type"] == "model"
+        and node["original_file_path"].startswith(CHECK_MODELS_PATH)
+        and set(node["depends_on"]["nodes"]) & tables <= built
+    ]
 
 
 def _collector(events: list[dict[str, Any]]) -> Any:

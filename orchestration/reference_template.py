@@ -1,6 +1,6 @@
 """What every new warehouse starts from: the reference seeds and the views, made and tested once.
 
-The first refresh of a warehouse would load the 13 reference seeds, make the 23 views and run
+The first refresh of a warehouse would load the 13 reference seeds, make the 23 staging and intermediate views and run
 the tests of both (~90 dbt nodes, seconds), although they change only when the project does.
 `comex prepare` (`make setup`; again when the project changed) builds them once into
 `target/comex/reference/comex.duckdb`, over an empty raw schema (the staging views read it),
@@ -23,6 +23,7 @@ import duckdb
 
 from orchestration.dbt_invocation import failure_message, run_dbt
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, TARGET_DIR
+from orchestration.dbt_selection import VIEW_FOLDERS
 from orchestration.ingestion import registry
 from orchestration.seed_state import (
     record_seeds,
@@ -37,9 +38,10 @@ from orchestration.warehouse import connect
 
 TEMPLATE = TARGET_DIR / "reference" / PARSE_DATABASE.name
 EVENTS = TEMPLATE.parent / "dbt_events.json"
-#: Seeds, views and the tests of nothing else (cautious: a test whose parents are all built here).
+#: Seeds, the staging and intermediate views and the tests of nothing else (cautious: a test
+#: whose parents are all built here). Not the check views: they read marts, which a template has not.
 TEMPLATE_BUILD = [
-    "build", "--select", "resource_type:seed", "config.materialized:view", "--exclude", "resource_type:unit_test",
+    "build", "--select", "resource_type:seed", *VIEW_FOLDERS, "--exclude", "resource_type:unit_test",
     "--indirect-selection", "cautious", "--quiet",
 ]  # fmt: skip
 

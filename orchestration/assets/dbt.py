@@ -3,12 +3,14 @@
 dagster-dbt defines the assets from the manifest (`@dbt_assets`); the step runs `dbt build`
 through dbt's programmatic runner with the manifest parsed once (orchestration/dbt_invocation.py)
 and turns each node's result into a Dagster materialisation or asset check with dagster-dbt's
-own event conversion. What a refresh builds (`build_arguments`):
+own event conversion. What a refresh builds (orchestration/dbt_selection.py):
 - unit tests never (they check the models' logic, not the data: the test suite runs them);
 - reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
-- views (and the tests of the reference views) only when the dbt project changed since they were
-  made: a view is a stored query, unchanged with the project. A new warehouse starts with both,
-  made and tested at set-up (orchestration/reference_template.py);
+- views (and the tests of the staging and intermediate views) only when the dbt project changed
+  since they were made: a view is a stored query, unchanged with the project. A new warehouse
+  starts with both, made and tested at set-up (orchestration/reference_template.py). The check
+  views (models/checks) are made by a warehouse's first refresh and each full rebuild; their
+  tests, which test the marts, run on every refresh;
 - everything from scratch (--full-refresh) when the dbt project changed since the warehouse's
   last successful refresh, or when this run brought new label lists (labels and the
   département → région mapping shape every period); otherwise the incremental models rebuild
@@ -19,7 +21,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_dbt.asset_utils import get_subset_selection_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
@@ -28,6 +30,13 @@ from orchestration.assets.ingestion import CUSTOMS_FILES_KEY
 from orchestration.check_models import describe_failed_node
 from orchestration.dbt_invocation import DbtBuildError, failure_message, run_dbt
 from orchestration.dbt_project import comex_dbt_project, manifest_dict, manifest_path
+from orchestration.dbt_selection import (
+    CHECK_MODELS_PATH,
+    CHECK_VIEWS,
+    INDIRECT_SELECTION,
+    build_arguments,
+    views_built,
+)
 from orchestration.engine import DUCKDB
 from orchestration.quality.settings import QualitySettings
 from orchestration.reference_template import template_events
@@ -65,38 +74,6 @@ TRANSLATOR = ComexDbtTranslator(
 )
 
 
-def build_arguments(
-    *,
-    seeds_loaded: bool,
-    views_made: bool = False,
-    project_unchanged: bool,
-    new_labels: bool,
-    max_national_revision: float,
-) -> tuple[list[str], list[str], list[str]]:
-    """The `dbt build` arguments of a refresh: (exclusions, options, why in words)."""
-    exclude = ["resource_type:unit_test"]
-    notes = []
-    if seeds_loaded:
-        exclude.append("resource_type:seed")
-        notes.append(
-            "reference seeds unchanged since loaded (a new warehouse's: at set-up, by `comex prepare`): "
-            "seeds and their tests not re-run"
-        )
-    full_refresh = not project_unchanged or new_labels
-    if views_made or not full_refresh:
-        exclude.append("config.materialized:view")
-    if views_made and full_refresh:
-        notes.append("views made by this dbt project already (a new warehouse's: at set-up): kept")
-    if not full_refresh:
-        notes.append("dbt project unchanged: views kept, incremental models rebuild new or revised periods only")
-    elif new_labels:
-        notes.append("new label lists: every period rebuilt with them (--full-refresh)")
-    else:
-        notes.append("dbt project changed since the last successful refresh (or none yet): full rebuild")
-    options = ["--vars", f"{{max_national_revision: {max_national_revision}}}"]
-    return exclude, [*options, *(["--full-refresh"] if full_refresh else [])], notes
-
-
 @dbt_assets(
     manifest=manifest_path(),
     project=comex_dbt_project,
@@ -117,13 +94,13 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
         new_labels=_new_label_lists(comex),
         max_national_revision=QualitySettings.from_env().max_national_revision,
     )
-    selection, indirect = ["--exclude", *exclude], None
-    if context.is_subset:  # the assets and checks picked in the UI
+    selection, indirect = ["--exclude", *exclude], INDIRECT_SELECTION
+    if context.is_subset:  # the assets and checks picked in the UI (a check view picked is made again)
         selection, indirect = get_subset_selection_for_context(
             context,
             manifest_dict(),
             None,
-            " ".join(exclude),
+            " ".join(item for item in exclude if item != CHECK_VIEWS),
             None,
             TRANSLATOR,
             os.environ.get("DBT_INDIRECT_SELECTION"),
@@ -137,8 +114,11 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
         context.log.info(f"engine: {engine} (dbt-spark): every seed and model built on Spark, its tables loaded here")
     target_dir = dbt_target_dir(comex.paths.warehouse)
     run = run_dbt(args, database, target_dir, engine=engine, live_warehouse=comex.paths.warehouse)
+    kept = _kept_check_views() if CHECK_VIEWS in exclude and not context.is_subset else {}
     replayed = _template_results(run.events) if seeds_loaded and not comex.paths.warehouse.exists() else []
     for raw_event in [*replayed, *run.events]:  # a new warehouse's seeds and views: the template's results
+        for parent in _parents(raw_event) & kept.keys():  # a kept check view, before its first test's result
+            yield kept.pop(parent)
         event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
         yield from event.to_default_asset_events(
             manifest=manifest_dict(), dagster_dbt_translator=TRANSLATOR, context=context, project=comex_dbt_project
@@ -148,8 +128,27 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
             raise DbtBuildError(failure_message(run, lambda unique_id: describe_failed_node(con, unique_id)))
     if engine == DUCKDB and not seeds_loaded and not context.is_subset:
         record_seeds(database, fingerprint)
-    if engine == DUCKDB and "config.materialized:view" not in exclude and not context.is_subset:
+    if engine == DUCKDB and views_built(exclude) and not context.is_subset:
         record_views(database, views_print)
+
+
+def _kept_check_views() -> dict[str, MaterializeResult]:
+    """The check views this run kept, by unique id: reported materialized, as what they show is
+    new (they read the marts it built), and the exports downstream of them wait for their checks."""
+    return {
+        unique_id: MaterializeResult(
+            asset_key=TRANSLATOR.get_asset_key(node),
+            metadata={"dbt": "view kept (made by the warehouse's last full rebuild), over this run's marts"},
+        )
+        for unique_id, node in manifest_dict()["nodes"].items()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith(CHECK_MODELS_PATH)
+    }
+
+
+def _parents(event: dict[str, Any]) -> set[str]:
+    """The nodes the node of a dbt result event depends on."""
+    node = manifest_dict()["nodes"].get(_node_id(event) or "", {})
+    return set(node.get("depends_on", {}).get("nodes", []))
 
 
 def _template_results(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -151,10 +151,13 @@ def test_the_largest_lines_unreadable_block_publication_though_few_lines_are(
 def test_a_check_model_with_a_gap_blocks_exports_and_publication(
     sample_refresh: tuple[Paths, RunOutcome], tmp_path: Path
 ) -> None:
-    """GX reads the check models dbt built: a gap there stops the run before the exports."""
+    """GX reads the check views over the marts: a gap there stops the run before the exports."""
     paths = _copy_of(sample_refresh[0], tmp_path / "copy", SAMPLE_DIR)
     with duckdb.connect(str(paths.warehouse)) as con:
-        con.execute("update checks.chk_territory_levels_add_up set gap = 1 where level = 'france' and quarter = 0")
+        con.execute(
+            "update marts.territory_quarterly_totals set value_eur = value_eur + 1 "
+            "where year = 2024 and quarter = 2 and level = 'region' and territory_code = '13' and flow = 'export'"
+        )
     exports_before = _digest(paths.exports_dir)
     live_before = hashlib.sha256(paths.warehouse.read_bytes()).hexdigest()
     gates = define_asset_job(

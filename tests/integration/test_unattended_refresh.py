@@ -25,6 +25,7 @@ from dagster import (
     build_schedule_context,
 )
 
+from orchestration.check_models import CHECK_MODELS
 from orchestration.dbt_invocation import run_dbt
 from orchestration.definitions import defs
 from orchestration.refresh_record import RefreshRecord, read_record
@@ -261,6 +262,34 @@ def test_sensor_run_keeps_the_unchanged_reference_seeds(scenario: Scenario) -> N
     assert not [m for m in messages if "full rebuild" in m]  # same dbt project: incremental models stay incremental
     with duckdb.connect(str(scenario.paths.warehouse), read_only=True) as con:
         assert con.execute("select count(*) from reference.dgddi_cpf4").fetchone()[0] > 500
+
+
+def test_a_refresh_of_new_data_tests_the_marts_through_the_check_views_it_keeps(scenario: Scenario) -> None:
+    """The sensor's refresh (same dbt project, new quarters) rebuilds the marts and runs every check
+    view's test on them, without making the check views again: at most ~40 dbt nodes. Dagster shows
+    the check views materialized by the run (what they show is new), the exports downstream."""
+    [run] = scenario.instance.get_runs(limit=1)
+    logs = scenario.instance.all_logs(run.run_id)
+    materialized = {
+        entry.dagster_event.asset_key.to_user_string(): entry.dagster_event.event_specific_data.materialization
+        for entry in logs
+        if entry.dagster_event is not None and entry.dagster_event.event_type == DagsterEventType.ASSET_MATERIALIZATION
+    }
+    dbt_tests = {
+        (data.asset_key.to_user_string(), data.check_name)
+        for entry in logs
+        if entry.dagster_event is not None
+        and entry.dagster_event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and not (data := entry.dagster_event.event_specific_data).check_name.startswith("gx_")
+    }
+    kept = {key for key, event in materialized.items() if "view kept" in str(event.metadata.get("dbt", ""))}
+    assert kept == {f"checks/{name}" for name in CHECK_MODELS}  # not made by dbt: shown fresh, over the new marts
+    assert {asset for asset, _ in dbt_tests if asset.startswith("checks/")} == {f"checks/{n}" for n in CHECK_MODELS}
+    dbt_models = {key for key in materialized if key.startswith("marts/")}
+    assert len(dbt_models) + len(dbt_tests) <= 40, (sorted(dbt_models), sorted(dbt_tests))
+    with duckdb.connect(str(scenario.paths.warehouse), read_only=True) as con:
+        kinds = con.execute("select distinct table_type from information_schema.tables where table_schema = 'checks'")
+        assert kinds.fetchall() == [("VIEW",)]
 
 
 def test_incremental_fact_and_stacked_flows_equal_a_rebuild_from_the_raw_rows(scenario: Scenario) -> None:

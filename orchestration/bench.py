@@ -359,7 +359,11 @@ _DBT = """
 import json, sys
 from pathlib import Path
 from orchestration.dbt_invocation import run_dbt
-from orchestration.dbt_selection import INDIRECT_SELECTION, build_arguments
+try:
+    from orchestration.dbt_selection import INDIRECT_SELECTION, build_arguments
+except ImportError:  # a revision before orchestration/dbt_selection.py (--against): its own exclusions
+    from orchestration.assets.dbt import build_arguments
+    INDIRECT_SELECTION = "eager"
 database, target, full = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "full"
 exclude, options, _ = build_arguments(seeds_loaded=not full, views_made=not full, project_unchanged=not full,
                                       new_labels=False, max_national_revision=0.05)

@@ -9,7 +9,7 @@
     and `measures` (summed). Renders a select statement (no trailing semicolon), columns:
     keys..., level, territory_code, measures...
     `relation` may be a list: the stacks of each, in a union all (one-year blocks, each
-    aggregated on its own: macros/years_built_in_this_run.sql).
+    aggregated on its own: macros/years_to_load.sql).
 -#}
 {% macro stack_territory_levels(relation, keys, measures) -%}
     {%- set relations = [relation] if relation is string else relation -%}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_project import MANIFEST_JSON, PARSE_DATABASE, dbt_database, parsed_manifest, project_args
-from orchestration.dbt_selection import CHECK_MODELS_PATH, VIEW_FOLDERS
+from orchestration.dbt_selection import VIEW_FOLDERS, VIEW_MODEL_PATHS
 from orchestration.engine import DUCKDB, SPARK
 from orchestration.errors import ComexError
 
@@ -127,17 +127,18 @@ def _run_on_spark(args: list[str], database: Path, target_dir: Path, live_wareho
                 spark_engine.copy_to_duckdb(build, adapter, built, database, manifest_dict()["nodes"], only=only)
         finally:
             reset_adapters()
-    if run.success:  # DuckDB's own views: staging and intermediate, and the check views over the marts built
-        selection = [*VIEW_FOLDERS, *_check_views_over({result.node.unique_id for result in built})]
+    if run.success:  # DuckDB's own views: staging and intermediate, and the others over the tables built
+        selection = [*VIEW_FOLDERS, *_views_over({result.node.unique_id for result in built})]
         views = run_dbt(["run", "--select", *selection], database, target_dir / "duckdb_views")
         if not views.success:
             return DbtRun(False, events, views.failures, run.seconds_by_node, views.exception)
     return run
 
 
-def _check_views_over(built: set[str]) -> list[str]:
-    """The check views (DuckDB) whose tables upstream were all built: all of them in a whole
-    refresh, those over the marts of the subset a user picked in the Dagster UI otherwise."""
+def _views_over(built: set[str]) -> list[str]:
+    """The views on DuckDB outside staging and intermediate (fct_trade_flows, the check views)
+    whose tables upstream were all built: all of them in a whole refresh, those over the marts
+    of the subset a user picked in the Dagster UI otherwise."""
     from orchestration.dbt_project import manifest_dict
 
     nodes = manifest_dict()["nodes"]
@@ -146,7 +147,8 @@ def _check_views_over(built: set[str]) -> list[str]:
         node["name"]
         for node in nodes.values()
         if node["resource_type"] == "model"
-        and node["original_file_path"].startswith(CHECK_MODELS_PATH)
+        and node["config"].get("materialized") == "view"
+        and not node["original_file_path"].startswith(VIEW_MODEL_PATHS)
         and set(node["depends_on"]["nodes"]) & tables <= built
     ]
 

@@ -15,7 +15,8 @@ Every node is selected directly, and each exclusion names the nodes it leaves ou
 
 #: Models that are views on DuckDB (dbt_project.yml), by folder: made when the dbt project
 #: changes, with the tests written beside them (and the sources'). A path selects both.
-VIEW_FOLDERS = ("path:models/staging", "path:models/intermediate")
+VIEW_MODEL_PATHS = ("models/staging", "models/intermediate")
+VIEW_FOLDERS = tuple(f"path:{path}" for path in VIEW_MODEL_PATHS)
 #: The check models, views as well: kept while the project is unchanged, their tests run on
 #: every refresh (they are what test the marts).
 CHECK_MODELS_PATH = "models/checks"
@@ -33,9 +34,12 @@ def build_arguments(
     project_unchanged: bool,
     new_labels: bool,
     max_national_revision: float,
+    last_vintage: int = 0,
 ) -> tuple[list[str], list[str], list[str]]:
     """The `dbt build` arguments of a refresh: (exclusions, options, why in words); the
-    exclusions are meant for `--indirect-selection empty` (INDIRECT_SELECTION)."""
+    exclusions are meant for `--indirect-selection empty` (INDIRECT_SELECTION). `last_vintage`:
+    the live warehouse's highest vintage id; the vintages above it are what the tests of views
+    over the rows of vintages check (var tested_after_vintage; all of them in a full rebuild)."""
     exclude = ["resource_type:unit_test"]
     notes = []
     if seeds_loaded:
@@ -60,7 +64,8 @@ def build_arguments(
         notes.append("new label lists: every period rebuilt with them (--full-refresh)")
     else:
         notes.append("dbt project changed since the last successful refresh (or none yet): full rebuild")
-    options = ["--vars", f"{{max_national_revision: {max_national_revision}}}"]
+    tested_after = 0 if full_refresh else last_vintage
+    options = ["--vars", f"{{max_national_revision: {max_national_revision}, tested_after_vintage: {tested_after}}}"]
     return exclude, [*options, *(["--full-refresh"] if full_refresh else [])], notes
 
 

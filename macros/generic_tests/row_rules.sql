@@ -4,7 +4,9 @@
     `unique` columns, if given, must be a key.
     Fails with one row per broken rule and how many rows break it. `newest_by` (optional, a
     timestamp such as built_at) limits the test to the rows built last, for an incremental
-    model whose key includes the periods it replaces whole.
+    model whose key includes the periods it replaces whole. `vintages_after_var` (optional, the
+    name of a dbt var holding a vintage id, 0 by default) limits it to the rows of the vintages
+    after that one, for a view whose key includes the periods a vintage brings whole.
     Usage (model level):
         data_tests:
           - row_rules:
@@ -14,7 +16,7 @@
                 rules:
                   share_of_france_is_a_fraction: "share_of_france between 0 and 1"
 -#}
-{% test row_rules(model, rules={}, unique=none, not_null=[], newest_by=none) %}
+{% test row_rules(model, rules={}, unique=none, not_null=[], newest_by=none, vintages_after_var=none) %}
     {%- set checked = {} -%}
     {%- for column in not_null -%}
         {%- do checked.update({column ~ "_is_not_null": column ~ " is not null"}) -%}
@@ -23,6 +25,8 @@
     {%- set newest = "true" -%}
     {%- if newest_by -%}
         {%- set newest = newest_by ~ " = (select max(" ~ newest_by ~ ") from " ~ model ~ ")" -%}
+    {%- elif vintages_after_var -%}
+        {%- set newest = "vintage_id > " ~ (var(vintages_after_var, 0) | int) -%}
     {%- endif -%}
     {%- set key = unique or ["1"] -%}
     {#- The tested rows, written out in each CTE rather than as a CTE of their own: DuckDB

@@ -15,7 +15,14 @@ duplicated as (
         sum(line_count - 1) as extra_lines,
         sum(value_eur) as value_eur
     from {{ ref('fct_trade_flows') }}
-    where line_count > 1
+    where
+        line_count > 1
+        -- only vintages with repeated lines can have any: the others' rows are not read
+        and vintage_id in (
+            select summed.vintage_id
+            from {{ ref('stg_customs__vintages') }} as summed
+            where summed.repeated_grain_rows is distinct from 0
+        )
     group by vintage_id, flow, year, quarter
 
 ),

@@ -3,19 +3,49 @@
 -- département code), 'region' (DGDDI région code, the sum of its départements) and 'france'
 -- ('FR', every département, DOM and Monaco included). Products at var product_level.
 -- Grain: (year, quarter, level, territory_code, flow, product_code, country_code).
--- Incremental: rebuilds the periods (flow, year, quarter) fct_trade_flows rebuilt in the same
--- run, and replaces them whole. One block per year rebuilt, in a union (macros/years_built_in_this_run.sql):
--- each year's aggregate fits in memory.
+-- Incremental: rebuilds the periods (flow, year, quarter) whose current vintage is not the one
+-- it holds (new or revised quarters) and replaces them whole; a change to the dbt project or
+-- to the label lists rebuilds everything (--full-refresh). One block per year to load, in a
+-- union (macros/years_to_load.sql): each year's aggregate fits in memory.
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
     **replace_periods_config(['flow', 'year', 'quarter'])
 ) }}
-{%- set years = years_built_in_this_run(ref('fct_trade_flows')) %}
+{%- set periods_to_load_sql -%}
+select
+    current_periods.flow,
+    current_periods.year,
+    current_periods.quarter,
+    current_periods.vintage_id
+from {{ ref('int_periods__current_vintage') }} as current_periods
+where
+    {% if is_incremental() -%}
+        not exists (
+            select 1
+            from {{ this }} as loaded
+            where
+                loaded.level = 'france'
+                and loaded.flow = current_periods.flow
+                and loaded.year = current_periods.year
+                and loaded.quarter = current_periods.quarter
+                and loaded.vintage_id = current_periods.vintage_id
+        )
+    {%- else -%}
+        true
+    {%- endif %}
+{%- endset %}
+{%- set years = years_to_load(periods_to_load_sql) %}
 {%- set flow_blocks = [] %}
 
 with
-{% for year in years %}
+
+periods_to_load as (
+
+    {{ periods_to_load_sql | indent(4) }}
+
+),
+{% for block in years %}
     {%- do flow_blocks.append('flows_' ~ loop.index) %}
     flows_{{ loop.index }} as (
 
@@ -33,7 +63,7 @@ with
         from {{ ref('fct_trade_flows') }} as trade
         left join {{ ref('int_products__at_level') }} as products
             on trade.{{ product_source_column() }} = products.source_code
-        where {{ built_in_this_run('trade.built_at') }} and {{ year_filter('trade.year', year) }}
+        where {{ year_block_filter('trade', block, 'periods_to_load') }}
 
     ),
 {% endfor %}

@@ -4,67 +4,14 @@
 -- region_code is the région the département counts in
 -- (int_territories__departements: its current région, or for an unknown département the
 -- région its rows carry); vintage_id is the one vintage a (flow, year, quarter) comes from.
--- Incremental: a refresh rebuilds only the periods (flow, year, quarter) whose current vintage
--- is not the one already loaded (new or revised quarters) and replaces them whole; a change to
--- the dbt project or to the label lists rebuilds everything (--full-refresh). built_at: when
--- dbt built the period; the models downstream rebuild the periods built in the same run.
-{{ config(
-    materialized='incremental',
-    on_schema_change='fail',
-    **replace_periods_config(['flow', 'year', 'quarter'])
-) }}
--- depends_on: {{ ref('int_periods__current_vintage') }}
+-- A view on DuckDB: the rows stay where ingestion wrote them (raw.customs_flows, stored by
+-- vintage), and a reader filtering on vintage_id or year reads only those row groups
+-- (fct_territory_flows reads the years it rebuilds). As a table it was a second copy of the
+-- largest table of the warehouse, written again at every refresh. A table on Spark, which
+-- re-reads a chain of views at every read.
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
-
-{% if is_incremental() %}
-    loaded_periods as (
-
-        select distinct
-            flow,
-            year,
-            quarter,
-            vintage_id
-        from {{ this }}
-
-    ),
-
-    periods_to_load as (
-
-        select
-            current_periods.flow,
-            current_periods.year,
-            current_periods.quarter,
-            current_periods.vintage_id
-        from {{ ref('int_periods__current_vintage') }} as current_periods
-        left join loaded_periods
-            on
-                current_periods.flow = loaded_periods.flow
-                and current_periods.year = loaded_periods.year
-                and current_periods.quarter = loaded_periods.quarter
-                and current_periods.vintage_id = loaded_periods.vintage_id
-        where loaded_periods.vintage_id is null
-
-    ),
-
-{% endif %}
-{#- The rows of the periods this build loads: every current period, or (incremental) those to load
-    (the vintages first: raw rows are stored by vintage, so this skips the others' row groups). -#}
-{%- set in_periods_to_load -%}
-    {%- if is_incremental() %}
-        current_vintage.vintage_id in (select periods_to_load.vintage_id from periods_to_load)
-        and exists (
-            select 1
-            from periods_to_load
-            where
-                periods_to_load.flow = current_vintage.flow
-                and periods_to_load.year = current_vintage.year
-                and periods_to_load.quarter = current_vintage.quarter
-        )
-    {%- else %}
-        true
-    {%- endif -%}
-{%- endset -%}
 
 -- Vintages counted at ingestion with no row repeating another's grain: their rows are the grain
 -- already, taken as they are (summing millions of one-row groups costs more than the rest of
@@ -92,9 +39,7 @@ rows_at_grain as (
         current_vintage.mass_kg,
         1 as line_count
     from {{ ref('int_flows__current_vintage') }} as current_vintage
-    where
-        {{ in_periods_to_load }}
-        and current_vintage.vintage_id in (select grain_vintages.vintage_id from grain_vintages)
+    where current_vintage.vintage_id in (select grain_vintages.vintage_id from grain_vintages)
 
 ),
 
@@ -113,9 +58,7 @@ rows_summed as (
         sum(current_vintage.mass_kg) as mass_kg,
         count(*) as line_count
     from {{ ref('int_flows__current_vintage') }} as current_vintage
-    where
-        {{ in_periods_to_load }}
-        and current_vintage.vintage_id not in (select grain_vintages.vintage_id from grain_vintages)
+    where current_vintage.vintage_id not in (select grain_vintages.vintage_id from grain_vintages)
     group by
         current_vintage.year,
         current_vintage.quarter,
@@ -148,8 +91,7 @@ select
     cast(aggregated.vintage_id as integer) as vintage_id,
     cast(aggregated.value_eur as bigint) as value_eur,
     cast(aggregated.mass_kg as bigint) as mass_kg,
-    cast(aggregated.line_count as integer) as line_count,
-    {{ built_at() }} as built_at
+    cast(aggregated.line_count as integer) as line_count
 from aggregated
 left join {{ ref('int_territories__departements') }} as departements
     on aggregated.departement_code = departements.departement_code

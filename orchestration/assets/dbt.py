@@ -87,12 +87,14 @@ def comex_dbt_assets(context: AssetExecutionContext, comex: ComexResource) -> It
     fingerprint, views_print = seeds_fingerprint(), views_fingerprint()
     seeds_loaded = engine == DUCKDB and not context.is_subset and seeds_current(database, fingerprint, seeds)
     views_made = engine == DUCKDB and not context.is_subset and views_current(database, views_print)
+    published = last_ids(comex.paths.warehouse)
     exclude, options, notes = build_arguments(
         seeds_loaded=seeds_loaded,
         views_made=views_made,
         project_unchanged=engine == DUCKDB and built_by_current_project(comex.paths.warehouse),
-        new_labels=_new_label_lists(comex),
+        new_labels=_new_label_lists(comex, published),
         max_national_revision=QualitySettings.from_env().max_national_revision,
+        last_vintage=published["vintages"],
     )
     selection, indirect = ["--exclude", *exclude], INDIRECT_SELECTION
     if context.is_subset:  # the assets and checks picked in the UI (a check view picked is made again)
@@ -162,8 +164,8 @@ def _node_id(event: dict[str, Any]) -> str | None:
     return event.get("data", {}).get("node_info", {}).get("unique_id")
 
 
-def _new_label_lists(comex: ComexResource) -> bool:
+def _new_label_lists(comex: ComexResource, published: dict[str, int]) -> bool:
     """Did this run's ingestion bring label lists the live warehouse did not have?"""
     with connect_read_only(comex.working_warehouse) as con:
         row = con.execute("select coalesce(max(label_file_id), 0) from raw.label_files").fetchone()
-    return bool(row and row[0] > last_ids(comex.paths.warehouse)["label_files"])
+    return bool(row and row[0] > published["label_files"])

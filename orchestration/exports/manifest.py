@@ -50,7 +50,8 @@ def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         held.setdefault(vintage_id, []).append(_period(flow, year, quarter))
     used: dict[int, list[str]] = {}
     for vintage_id, flow, year, quarter in con.execute(
-        "select distinct vintage_id, flow, year, quarter from marts.fct_trade_flows order by all"
+        "select distinct vintage_id, flow, year, quarter from marts.fct_territory_flows where level = 'france' "
+        "order by all"
     ).fetchall():
         used.setdefault(vintage_id, []).append(_period(flow, year, quarter))
     return [

@@ -29,8 +29,8 @@ BROKEN = [
     ),
     (
         "chk_marts_reconcile_with_raw",
-        "update marts.fct_trade_flows set value_eur = value_eur + 7 where rowid = (select min(rowid) "
-        "from marts.fct_trade_flows where year = 2024 and quarter = 3 and flow = 'export')",
+        "update marts.fct_territory_flows set value_eur = value_eur + 7 where rowid = (select min(rowid) "
+        "from marts.fct_territory_flows where level = 'france' and year = 2024 and quarter = 3 and flow = 'export')",
         {"flow": "export", "year": 2024, "quarter": 3, "gap": 7},
     ),
     (
@@ -75,8 +75,11 @@ BROKEN = [
     ),
     (
         "chk_duplicate_lines",
-        "update marts.fct_trade_flows set line_count = 2 where rowid = (select min(rowid) "
-        "from marts.fct_trade_flows where year = 2023 and quarter = 2 and flow = 'import')",
+        "insert into raw.customs_flows select * replace (line_number + 1000000 as line_number) "
+        "from raw.customs_flows where rowid = (select min(rowid) from raw.customs_flows "
+        "where annee = 2023 and trimestre = 2 and flux = 'I'); "
+        "update raw.vintage_grain set repeated_rows = 1 where vintage_id = "
+        "(select max(vintage_id) from raw.customs_flows where annee = 2023 and trimestre = 2 and flux = 'I')",
         {"flow": "import", "year": 2023, "quarter": 2, "extra_lines": 1},
     ),
 ]

@@ -3,18 +3,9 @@
 dagster-dbt defines the assets from the manifest (`@dbt_assets`); the step runs `dbt build`
 through dbt's programmatic runner with the manifest parsed once (orchestration/dbt_invocation.py)
 and turns each node's result into a Dagster materialisation or asset check with dagster-dbt's
-own event conversion. What a refresh builds (orchestration/dbt_selection.py):
-- unit tests never (they check the models' logic, not the data: the test suite runs them);
-- reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
-- views (and the tests of the staging and intermediate views) only when the dbt project changed
-  since they were made: a view is a stored query, unchanged with the project. A new warehouse
-  starts with both, made and tested at set-up (orchestration/reference_template.py). The check
-  views (models/checks) are made by a warehouse's first refresh and each full rebuild; their
-  tests, which test the marts, run on every refresh;
-- everything from scratch (--full-refresh) when the dbt project changed since the warehouse's
-  last successful refresh, or when this run brought new label lists (labels and the
-  département → région mapping shape every period); otherwise the incremental models rebuild
-  the periods and years whose current vintage changed.
+own event conversion. What a refresh builds and leaves out, by what the warehouse already
+holds (seeds, views, check views, full or incremental): orchestration/dbt_selection.py. The
+check views it keeps are reported materialized, before their tests' results.
 """
 
 import os

@@ -1,11 +1,12 @@
 {#-
     The years an incremental model keyed by period loads, each with the vintages of its periods
-    to load (a comma-separated list of ids), from `periods_sql` (a query of flow, year, quarter, vintage_id): the model then
-    aggregates one year at a time, in a union of one-year blocks, each filtering its own scan
-    (`year_block_filter`). On DuckDB, one GROUPING SETS over 10 years of fct_trade_flows
-    outgrows the memory limit and spills (30.6 s); ten one-year blocks in a union each fit
-    (17.4 s, same rows and euros). A filter put around the aggregate would not reach the scan;
-    the vintage ids, as constants, reach the rows ingestion stored by vintage.
+    to load (a comma-separated list of ids), from `periods_sql` (a query of flow, year,
+    quarter, vintage_id). The model then aggregates one year at a time, in a union of one-year
+    blocks, each filtering its own scan (`year_block_filter`). On DuckDB, one GROUPING SETS
+    over 10 years of fct_trade_flows outgrows the memory limit and spills (30.6 s); ten
+    one-year blocks in a union each fit (17.4 s, same rows and euros). A filter put around the
+    aggregate would not reach the scan; the vintage ids, as constants, reach the rows ingestion
+    stored by vintage.
 
     Returns [none] (one block, filtered by `periods_sql` in SQL) where there is nothing to
     split: at parse time, in unit tests, and on Spark, which partitions its own shuffle.

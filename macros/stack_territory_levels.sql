@@ -8,7 +8,7 @@
     `relation` must have columns departement_code and region_code, plus `keys` (kept as is)
     and `measures` (summed). Renders a select statement (no trailing semicolon), columns:
     keys..., level, territory_code, measures...
-    `relation` may be a list: the stacks of each, in a union all (one-year blocks, each
+    `relation` may be a list: the stacks of each, in a union all (blocks of years, each
     aggregated on its own: macros/years_to_load.sql).
 -#}
 {% macro stack_territory_levels(relation, keys, measures) -%}

@@ -10,6 +10,7 @@ periods as (
         vintage_periods.flow,
         vintage_periods.year,
         vintage_periods.quarter,
+        vintage_periods.row_count,
         vintages.publication_order
     from {{ ref('stg_customs__vintage_periods') }} as vintage_periods
     inner join {{ ref('stg_customs__vintages') }} as vintages
@@ -24,6 +25,7 @@ ranked as (
         flow,
         year,
         quarter,
+        row_count,
         row_number() over (
             partition by flow, year, quarter
             order by publication_order desc
@@ -37,6 +39,7 @@ select
     current_vintage.year,
     current_vintage.quarter,
     current_vintage.vintage_id,
+    current_vintage.row_count,
     previous_vintage.vintage_id as previous_vintage_id
 from ranked as current_vintage
 left join ranked as previous_vintage

@@ -5,8 +5,9 @@
 -- Grain: (year, quarter, level, territory_code, flow, product_code, country_code).
 -- Incremental: rebuilds the periods (flow, year, quarter) whose current vintage is not the one
 -- it holds (new or revised quarters) and replaces them whole; a change to the dbt project or
--- to the label lists rebuilds everything (--full-refresh). One block per year to load, in a
--- union (macros/years_to_load.sql): each year's aggregate fits in memory.
+-- to the label lists rebuilds everything (--full-refresh). One block per year to load, or per
+-- run of years holding up to var rows_per_block rows together, in a union
+-- (macros/years_to_load.sql): each block's aggregate fits in memory.
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
@@ -17,7 +18,8 @@ select
     current_periods.flow,
     current_periods.year,
     current_periods.quarter,
-    current_periods.vintage_id
+    current_periods.vintage_id,
+    current_periods.row_count
 from {{ ref('int_periods__current_vintage') }} as current_periods
 where
     {% if is_incremental() -%}

@@ -1,7 +1,7 @@
 {#-
     The blocks of years an incremental model keyed by period loads, from `periods_sql` (a query
-    of flow, year, quarter, vintage_id, row_count): each block a run of consecutive years to
-    load holding together at most var rows_per_block rows (a year above it is a block of its
+    of flow, year, quarter, vintage_id, row_count): each block the next years to load, in
+    order, holding together at most var rows_per_block rows (a year above it is a block of its
     own), with the vintages of its periods (comma-separated ids). The model then aggregates one
     block at a time, in a union of blocks, each filtering its own scan (`year_block_filter`).
     On DuckDB, one GROUPING SETS over 10 years of fct_trade_flows outgrows the memory limit and
@@ -34,18 +34,15 @@
     {%- set limit = var('rows_per_block', 4000000) | int -%}
     {%- set blocks = [] -%}
     {%- for row in found.rows -%}
-        {%- set last = blocks[-1] if blocks else none -%}
-        {%- if last and last.row_count + (row[2] | int) <= limit and last.last_year + 1 == (row[0] | int) -%}
-            {%- do last.update({
-                'years': last.years ~ ', ' ~ (row[0] | int),
-                'vintages': last.vintages ~ ', ' ~ row[1],
-                'row_count': last.row_count + (row[2] | int),
-                'last_year': row[0] | int,
+        {%- set year, vintages, rows = row[0] | int | string, row[1], row[2] | int -%}
+        {%- if blocks and blocks[-1].row_count + rows <= limit -%}
+            {%- do blocks[-1].update({
+                'years': blocks[-1].years ~ ', ' ~ year,
+                'vintages': blocks[-1].vintages ~ ', ' ~ vintages,
+                'row_count': blocks[-1].row_count + rows,
             }) -%}
         {%- else -%}
-            {%- do blocks.append({
-                'years': (row[0] | int) | string, 'vintages': row[1], 'row_count': row[2] | int, 'last_year': row[0] | int,
-            }) -%}
+            {%- do blocks.append({'years': year, 'vintages': vintages, 'row_count': rows}) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(blocks or [none]) }}

@@ -6,7 +6,7 @@
 -- Incremental: rebuilds the periods (flow, year, quarter) whose current vintage is not the one
 -- it holds (new or revised quarters) and replaces them whole; a change to the dbt project or
 -- to the label lists rebuilds everything (--full-refresh). One block per year to load, or per
--- run of years holding up to var rows_per_block rows together, in a union
+-- group of years holding up to var rows_per_block rows together, in a union
 -- (macros/years_to_load.sql): each block's aggregate fits in memory.
 {{ config(
     materialized='incremental',

@@ -7,7 +7,8 @@ is skipped at once. Each new file is read piece by piece (itself, or each archiv
   `raw.rejected_rows`, its euros reconciled per flow and quarter;
 - a new label list is stored with the date it was published (its member's timestamp);
 - anything else is listed in `raw.file_members` and otherwise ignored.
-Then vintages are ranked by publication (`registry.order_vintages`).
+Then vintages are ranked by publication (`registry.order_vintages`). While DuckDB reads a
+file, the next one is hashed and unzipped ahead (`prefetch.ReadAhead`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from orchestration import raw_archive
 from orchestration import text_decoding as decoding
 from orchestration.errors import ComexError
 from orchestration.ingestion import archives, registry, validation
-from orchestration.ingestion.drop_zone import Piece, ReceivedFile, pieces, received_files
+from orchestration.ingestion.drop_zone import Piece, received_files
 from orchestration.ingestion.labels import parse_labels
+from orchestration.ingestion.prefetch import DataText, PreparedFile, ReadAhead
 from orchestration.ingestion.sniff import Kind
 
 #: A file is structurally broken (not merely dirty) when more than this share of its lines
@@ -99,10 +101,15 @@ def ingest_drop_zone(
         reader = _Reader(con, archive_dir, (today or dt.date.today()).year, accept_revisions, report, capped)
         con.execute("begin transaction")
         try:
-            for index, file in enumerate(files, start=1):
-                if progress:
-                    progress(file.name, index, len(files))
-                reader.read(file)
+            with ReadAhead(files, registry.received_sha256(con)) as ahead:
+                for index, file in enumerate(files):
+                    if progress:
+                        progress(file.name, index + 1, len(files))
+                    prepared = ahead.take(index)
+                    try:
+                        reader.read(prepared)
+                    finally:
+                        prepared.close()
             if report.ingested:
                 registry.order_vintages(con)
             if not _holds_data(con):
@@ -161,17 +168,17 @@ class _Reader:
         self.report = report
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
-    def read(self, file: ReceivedFile) -> None:
-        sha256 = registry.sha256_of(file.path)
-        if registry.file_known(self.con, sha256):
+    def read(self, prepared: PreparedFile) -> None:
+        file, sha256 = prepared.file, prepared.sha256
+        if prepared.known or registry.file_known(self.con, sha256):
             self.report.unchanged.append(file.name)
             return
         file_id = registry.next_id(self.con, "received_files", "file_id")
         archived: Path | None = None  # kept only when the file brings a new vintage
         with tempfile.TemporaryDirectory(prefix="comex-ingest-") as tmp:
-            for piece in pieces(file):
+            for piece in prepared.pieces():
                 if piece.sniffed.kind is Kind.DATA:
-                    archived = self._data(file_id, piece, sha256, archived, Path(tmp))
+                    archived = self._data(file_id, piece, prepared, archived, Path(tmp))
                 elif piece.sniffed.kind is Kind.LABELS:
                     self._labels(file_id, piece, sha256)
                 else:
@@ -198,29 +205,28 @@ class _Reader:
             ],
         )  # fmt: skip
 
-    def _data(self, file_id: int, piece: Piece, file_sha256: str, archived: Path | None, tmp: Path) -> Path | None:
+    def _data(
+        self, file_id: int, piece: Piece, prepared: PreparedFile, archived: Path | None, tmp: Path
+    ) -> Path | None:
         """Read one data piece (a new vintage, or a known one); the file's archived path so far."""
-        if piece.member:
-            text = tmp / "member.txt"
-            sha256 = archives.extract(piece.file.path, piece.member, text, piece.file.name)
-        else:
-            text, sha256 = piece.file.path, file_sha256  # a loose file's text is its bytes
-        if (known := registry.vintage_with(self.con, sha256)) is not None:
-            self._member(file_id, piece, sha256, vintage_id=known)
-            self.report.known_content.append(piece.label)
+        text = prepared.data_text(piece)  # a loose file's text is its bytes
+        try:
+            if (known := registry.vintage_with(self.con, text.sha256)) is not None:
+                self._member(file_id, piece, text.sha256, vintage_id=known)
+                self.report.known_content.append(piece.label)
+                return archived
+            archived = archived or raw_archive.stage(piece.file.path, prepared.sha256, self.archive_dir)
+            vintage = self._new_vintage(piece, text, archived, tmp)
+            self._member(file_id, piece, text.sha256, vintage_id=vintage.vintage_id)
+            self.report.ingested.append(vintage)
             return archived
-        archived = archived or raw_archive.stage(piece.file.path, file_sha256, self.archive_dir)
-        vintage = self._new_vintage(piece, text, sha256, archived, tmp)
-        self._member(file_id, piece, sha256, vintage_id=vintage.vintage_id)
-        self.report.ingested.append(vintage)
-        if piece.member:
-            text.unlink(missing_ok=True)  # the next member extracts to the same place
-        return archived
+        finally:
+            prepared.done_with(piece)
 
-    def _new_vintage(self, piece: Piece, text: Path, sha256: str, archived: Path, tmp: Path) -> IngestedFile:
+    def _new_vintage(self, piece: Piece, data: DataText, archived: Path, tmp: Path) -> IngestedFile:
         con = self.con
-        text_facts = decoding.read_text_facts(text)
-        encoding, blank_lines = text_facts.encoding, text_facts.has_blank_lines
+        text, sha256 = data.path, data.sha256
+        encoding, blank_lines = data.facts.encoding, data.facts.has_blank_lines
         if decoding.needs_transcoding(encoding):
             text = decoding.transcode_to_utf8(text, tmp / "utf8.txt", encoding)
         if blank_lines is None:  # the text DuckDB reads: transcoded, without its BOM

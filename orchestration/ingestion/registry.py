@@ -200,6 +200,11 @@ def next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
     return int(row[0])
 
 
+def received_sha256(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The sha256 of every file received before."""
+    return frozenset(row[0] for row in con.execute("select sha256 from raw.received_files").fetchall())
+
+
 def file_known(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     """Was a file with these bytes received before?"""
     row = con.execute("select count(*) from raw.received_files where sha256 = ?", [sha256]).fetchone()

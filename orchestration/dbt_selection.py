@@ -4,9 +4,8 @@
 - reference seeds and their tests only when they changed since loaded (orchestration/seed_state.py);
 - the staging and intermediate views, and the tests beside them, only when the dbt project
   changed since they were made: a view is a stored query, unchanged with the project;
-- the check views (models/checks), views too, only when the project changed since they were
-  made (a new warehouse's: at set-up, over its empty marts); their tests, which test the
-  marts, on every refresh;
+- the check views (models/checks) only in a full rebuild (a warehouse's first refresh, a
+  changed project, new label lists); their tests, which test the marts, on every refresh;
 - everything from scratch (--full-refresh) in a full rebuild; otherwise the incremental
   models rebuild the periods and years whose current vintage changed.
 
@@ -18,8 +17,8 @@ Every node is selected directly, and each exclusion names the nodes it leaves ou
 #: changes, with the tests written beside them (and the sources'). A path selects both.
 VIEW_MODEL_PATHS = ("models/staging", "models/intermediate")
 VIEW_FOLDERS = tuple(f"path:{path}" for path in VIEW_MODEL_PATHS)
-#: The check models, views as well: kept while the project is unchanged (and made with the other
-#: views), their tests run on every refresh (they are what test the marts).
+#: The check models, views as well: kept while the project is unchanged, their tests run on
+#: every refresh (they are what test the marts).
 CHECK_MODELS_PATH = "models/checks"
 CHECK_VIEWS = f"path:{CHECK_MODELS_PATH},resource_type:model"
 #: Seeds and the tests of seeds/_seeds.yml.
@@ -50,10 +49,12 @@ def build_arguments(
             "seeds and their tests not re-run"
         )
     full_refresh = not project_unchanged or new_labels
-    if views_made or not full_refresh:  # made at set-up, by the first refresh, or the last full rebuild
-        exclude += [*VIEW_FOLDERS, CHECK_VIEWS]
+    if views_made or not full_refresh:
+        exclude += VIEW_FOLDERS
+    if not full_refresh:  # made by the warehouse's first refresh, or the last full rebuild
+        exclude.append(CHECK_VIEWS)
     if views_made and full_refresh:
-        notes.append("views and check views made by this dbt project already (a new warehouse's: at set-up): kept")
+        notes.append("views made by this dbt project already (a new warehouse's: at set-up): kept")
     if not full_refresh:
         notes.append(
             "dbt project unchanged: views kept, incremental models rebuild new or revised periods only, "

@@ -23,8 +23,6 @@ _FILES = ("dbt_project.yml", "profiles.yml")
 _FOLDERS = ("seeds",)
 _VIEW_FILES = (*_FILES, "orchestration/ingestion/registry.py")  # the raw tables the staging views read
 _VIEW_FOLDERS = ("models", "macros", "seeds")
-#: What a recorded view state covers: 2 = the check views too (1: staging and intermediate only).
-_VIEW_STATE_FORMAT = 2
 
 
 def seeds_fingerprint(dbt_version: str | None = None, root: Path = REPO_ROOT) -> str:
@@ -35,8 +33,7 @@ def seeds_fingerprint(dbt_version: str | None = None, root: Path = REPO_ROOT) ->
 
 def views_fingerprint(dbt_version: str | None = None, root: Path = REPO_ROOT) -> str:
     """sha256 of what the views depend on: models, macros, seeds, the raw schema, dbt's version."""
-    tree = tree_sha256(root, _VIEW_FILES, _VIEW_FOLDERS)
-    return f"{tree}-dbt{dbt_version or _installed_dbt()}-views{_VIEW_STATE_FORMAT}"
+    return f"{tree_sha256(root, _VIEW_FILES, _VIEW_FOLDERS)}-dbt{dbt_version or _installed_dbt()}"
 
 
 def _installed_dbt() -> str:

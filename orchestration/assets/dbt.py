@@ -131,10 +131,7 @@ def _kept_check_views() -> dict[str, MaterializeResult]:
     return {
         unique_id: MaterializeResult(
             asset_key=TRANSLATOR.get_asset_key(node),
-            metadata={
-                "dbt": "view kept (made by the warehouse's last full rebuild, or at set-up for a new one), "
-                "over this run's marts"
-            },
+            metadata={"dbt": "view kept (made by the warehouse's last full rebuild), over this run's marts"},
         )
         for unique_id, node in manifest_dict()["nodes"].items()
         if node["resource_type"] == "model" and node["original_file_path"].startswith(CHECK_MODELS_PATH)

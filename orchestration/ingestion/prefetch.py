@@ -1,9 +1,9 @@
 """The next file of the drop zone made ready while DuckDB reads the current one.
 
 Before DuckDB reads a new file, Python hashes it, unzips its data members and reads their
-text facts (encoding, blank lines): ~0.45 s for a DGDDI year of one flow, when DuckDB's own
-reading and writing leaves the GIL and part of a core free. One worker thread does that for
-file i+1 while the pass reads file i. A failure is kept and raised when the pass reaches the
+text facts (encoding, blank lines): ~0.45 s for a DGDDI year of one flow. One worker thread
+does that for file i+1 while the pass reads file i (DuckDB leaves the GIL free, though rarely
+a core: a year's ingestion gains ~0.2 s). A failure is kept and raised when the pass reaches the
 file, piece or member it belongs to, so the pass fails as it would have without reading ahead.
 """
 
@@ -62,6 +62,12 @@ class PreparedFile:
         if piece.member and isinstance(text, DataText):
             text.path.unlink(missing_ok=True)
 
+    def new_text_path(self) -> Path:
+        """A path for one more extracted member, in this file's own temporary folder."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="comex-ingest-")
+        return Path(self._tmp.name) / f"member-{len(self.texts)}.txt"
+
     def close(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -88,9 +94,7 @@ def _data_text(prepared: PreparedFile, piece: Piece) -> DataText | BaseException
     try:
         if piece.member is None:
             return DataText(piece.file.path, prepared.sha256, decoding.read_text_facts(piece.file.path))
-        if prepared._tmp is None:
-            prepared._tmp = tempfile.TemporaryDirectory(prefix="comex-ingest-")
-        path = Path(prepared._tmp.name) / f"member-{len(prepared.texts)}.txt"
+        path = prepared.new_text_path()
         sha256 = archives.extract(piece.file.path, piece.member, path, piece.file.name)
         return DataText(path, sha256, decoding.read_text_facts(path))
     except Exception as exc:  # raised when the pass reaches this piece

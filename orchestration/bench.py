@@ -186,6 +186,33 @@ def cpu_probe_ms(repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+DISK_PROBE_MIB = 256
+
+
+def disk_probe_mib_s(folder: Path, size_mib: int = DISK_PROBE_MIB) -> float:
+    """MiB per second of writing `size_mib` MiB of random bytes to a file in `folder` and syncing
+    it to disk: the disk's speed now. The file is removed.
+
+    The reference machine's disk moves by more than tenfold within an hour (1 GB written and
+    synced: 8.1 s, then 0.75 s, on 2026-12-03): a refresh that writes or copies a large
+    warehouse is as slow as the disk is then, so each run says how fast it was."""
+    chunk = os.urandom(MiB)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="disk-probe-") as probe:
+        os.sync()  # others' pending writes are not this probe's
+        started = time.perf_counter()
+        for _ in range(size_mib):
+            probe.write(chunk)
+        probe.flush()
+        os.fsync(probe.fileno())
+        return size_mib / (time.perf_counter() - started)
+
+
+def machine_speed(folder: Path) -> dict[str, float]:
+    """The CPU probe (ms) and the disk probe (MiB/s), as the bench records them at its start and end."""
+    return {"cpu_ms": cpu_probe_ms(), "disk_mib_s": disk_probe_mib_s(folder)}
+
+
 def _run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command from the repository root; its wall time, peak memories and output."""
     started = time.perf_counter()
@@ -719,9 +746,12 @@ def main(argv: list[str] | None = None) -> None:
     if only & {"decade", "monthly"}:
         print(f"decade and monthly: {len(years)} years {years[0]}–{years[-1]} at {args.scale:,} rows a year")
     every = f"{SAMPLE_EVERY * 1000:.0f} ms"
-    probe_start = cpu_probe_ms()
+    speed_start = machine_speed(BENCH_DIR)
     print(f"peak RSS: largest process = getrusage; process tree = summed RSS sampled every {every}")
-    print(f"machine speed: a fixed pure-Python loop takes {probe_start:.0f} ms (again at the end)\n")
+    print(
+        f"machine speed: a fixed pure-Python loop takes {speed_start['cpu_ms']:.0f} ms; the disk writes "
+        f"{speed_start['disk_mib_s']:,.0f} MiB/s ({DISK_PROBE_MIB} MiB, synced); both again at the end\n"
+    )
     results: dict[str, Measure | int] = {}
     budgets: dict[str, list[Budget]] = {}
     ratios: dict[str, float] = {}
@@ -857,11 +887,13 @@ def main(argv: list[str] | None = None) -> None:
             Budget("its peak RSS (process tree)", monthly["monthly"].tree_peak_rss_mib, RSS_BUDGET_MIB, "MiB",
                    long_caveat),
         )  # fmt: skip
-    probe_end = cpu_probe_ms()
-    speeds = f"{probe_start:.0f} ms at the start, {probe_end:.0f} ms at the end"
-    print(f"\nmachine speed: the pure-Python loop took {speeds}")
+    speed_end = machine_speed(BENCH_DIR)
+    speeds = f"{speed_start['cpu_ms']:.0f} ms at the start, {speed_end['cpu_ms']:.0f} ms at the end"
+    disks = f"{speed_start['disk_mib_s']:,.0f} and {speed_end['disk_mib_s']:,.0f} MiB/s"
+    print(f"\nmachine speed: the pure-Python loop took {speeds}; the disk wrote {disks}")
     payload: dict = {
-            "cpu_probe_ms": {"start": probe_start, "end": probe_end},
+            "cpu_probe_ms": {"start": speed_start["cpu_ms"], "end": speed_end["cpu_ms"]},
+            "disk_probe_mib_s": {"start": speed_start["disk_mib_s"], "end": speed_end["disk_mib_s"]},
             "config": {"year": args.year, "scale": args.scale, "repeat": args.repeat, "years": years,
                        "decade_repeat": args.decade_repeat, "cpus": cpus, "rss_sample_seconds": SAMPLE_EVERY,
                    "monthly_revision": MONTHLY_REVISION, "scenarios": [s for s in SCENARIOS if s in only]},
@@ -963,6 +995,10 @@ def side_by_side(before: dict, after: dict, rev: str) -> str:
     if all(probes):
         speeds = ", ".join(f"{probe['start']:.0f}–{probe['end']:.0f} ms" for probe in probes)
         lines.append(f"{'machine speed (pure-Python loop, start–end)':<52} {speeds}")
+    disks = [run.get("disk_probe_mib_s") for run in (before, after)]
+    if all(disks):
+        speeds = ", ".join(f"{probe['start']:,.0f}–{probe['end']:,.0f} MiB/s" for probe in disks)
+        lines.append(f"{'disk speed (write and sync, start–end)':<52} {speeds}")
     return "\n".join(lines)
 
 

@@ -123,3 +123,15 @@ def test_side_by_side_says_how_fast_the_machine_was_for_each_side() -> None:
 
 def test_the_cpu_probe_is_a_positive_duration() -> None:
     assert 0 < bench.cpu_probe_ms(repeat=1) < 60_000
+
+
+def test_the_disk_probe_writes_synced_bytes_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    speed = bench.disk_probe_mib_s(tmp_path, size_mib=4)
+    assert speed > 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_side_by_side_says_how_fast_the_disk_was_for_each_side() -> None:
+    before = {"sample": {"name": "sample", "median": 20.0}, "disk_probe_mib_s": {"start": 98.6, "end": 1210.0}}
+    after = {"sample": {"name": "sample", "median": 15.0}, "disk_probe_mib_s": {"start": 1400.2, "end": 1350.0}}
+    assert bench.side_by_side(before, after, "main").splitlines()[-1].endswith("99–1,210 MiB/s, 1,400–1,350 MiB/s")

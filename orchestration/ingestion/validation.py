@@ -179,6 +179,17 @@ left join rejected as r on r.flux is not distinct from f.flux and r.annee is not
     and r.trimestre is not distinct from f.trimestre
 """
 
+# A file whose every line was kept: its lines and euros per flow and quarter are its kept rows'
+# (each line kept whole, its period and value read once), and none is rejected. Reading every
+# line's period and value again (RECONCILIATION_SQL's file side: two regular expressions a line)
+# would find the same numbers, in ~0.18 s a full-scale file.
+RECONCILIATION_ALL_KEPT_SQL = """
+insert into raw.vintage_reconciliation
+select vintage_id, flux, annee, trimestre, row_count, valeur, row_count, valeur, 0, 0
+from raw.vintage_periods
+where vintage_id = $vintage_id
+"""
+
 
 # Every code the kept rows carry, with rows and euros, in one pass (grouping sets).
 CODES_SQL = """
@@ -292,5 +303,5 @@ def store_vintage_facts(
             {"vintage_id": vintage_id, "file_name": file_name},
         )
     con.execute(PERIODS_SQL, {"vintage_id": vintage_id})
-    con.execute(RECONCILIATION_SQL, {"vintage_id": vintage_id})
+    con.execute(RECONCILIATION_SQL if any_rejected else RECONCILIATION_ALL_KEPT_SQL, {"vintage_id": vintage_id})
     con.execute(CODES_SQL, {"vintage_id": vintage_id})

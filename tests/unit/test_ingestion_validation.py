@@ -113,6 +113,32 @@ def test_every_euro_of_a_file_is_kept_or_rejected_per_flow_and_quarter(tmp_path:
     assert query(db, "select value_eur, kept_eur, rejected_eur from raw.vintages") == [(353, 308, 45)]
 
 
+def test_a_file_whose_every_line_is_kept_reconciles_its_lines_and_euros_per_quarter(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    quarters = ["1", "1", "2", "4", "4", "4"]
+    values = ["100", "0", "8", "5", "70", "123456789012345678"]
+    write_txt(
+        raw / "Region_2024_Export.txt",
+        [row(trimestre=q, valeur=v, pays=f"P{i}") for i, (q, v) in enumerate(zip(quarters, values, strict=True))],
+    )
+    db = tmp_path / "w.duckdb"
+    report = ingest(raw, db)
+    assert (report.rows, report.rejected) == (6, 0)
+    assert query(
+        db,
+        "select flux, annee, trimestre, line_count, value_eur, kept_rows, kept_eur, rejected_rows, rejected_eur "
+        "from raw.vintage_reconciliation order by trimestre",
+    ) == [
+        ("E", 2024, 1, 2, 100, 2, 100, 0, 0),
+        ("E", 2024, 2, 1, 8, 1, 8, 0, 0),
+        ("E", 2024, 4, 3, 123456789012345753, 3, 123456789012345753, 0, 0),
+    ]
+    assert query(db, "select value_eur, kept_eur, rejected_eur from raw.vintages") == [
+        (123456789012345861, 123456789012345861, 0)
+    ]
+
+
 def test_duplicated_lines_are_counted(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -30,6 +30,12 @@ CASES = [
     (row(masse="abc"), "mass 'abc' is not a non-negative integer"),
 ]
 
+#: Each vintage's lines and euros per flow and quarter: read, kept, rejected.
+RECONCILIATION = (
+    "select flux, annee, trimestre, line_count, value_eur, kept_rows, kept_eur, rejected_rows, rejected_eur "
+    "from raw.vintage_reconciliation order by trimestre nulls last"
+)
+
 
 @pytest.mark.parametrize(("bad_line", "reason"), CASES, ids=[c[1] for c in CASES])
 def test_unreadable_row_is_quarantined_with_line_and_reason(tmp_path: Path, bad_line: str, reason: str) -> None:
@@ -101,11 +107,7 @@ def test_every_euro_of_a_file_is_kept_or_rejected_per_flow_and_quarter(tmp_path:
     write_txt(raw / "x.txt", lines)
     db = tmp_path / "w.duckdb"
     ingest(raw, db)
-    assert query(
-        db,
-        "select flux, annee, trimestre, line_count, value_eur, kept_rows, kept_eur, rejected_rows, rejected_eur "
-        "from raw.vintage_reconciliation order by trimestre nulls last",
-    ) == [
+    assert query(db, RECONCILIATION) == [
         ("E", 2024, 1, 4, 340, 2, 300, 2, 40),
         ("E", 2024, 2, 1, 8, 1, 8, 0, 0),
         (None, None, None, 1, 5, 0, 0, 1, 5),
@@ -125,11 +127,7 @@ def test_a_file_whose_every_line_is_kept_reconciles_its_lines_and_euros_per_quar
     db = tmp_path / "w.duckdb"
     report = ingest(raw, db)
     assert (report.rows, report.rejected) == (6, 0)
-    assert query(
-        db,
-        "select flux, annee, trimestre, line_count, value_eur, kept_rows, kept_eur, rejected_rows, rejected_eur "
-        "from raw.vintage_reconciliation order by trimestre",
-    ) == [
+    assert query(db, RECONCILIATION) == [
         ("E", 2024, 1, 2, 100, 2, 100, 0, 0),
         ("E", 2024, 2, 1, 8, 1, 8, 0, 0),
         ("E", 2024, 4, 3, 123456789012345753, 3, 123456789012345753, 0, 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -135,3 +136,19 @@ def test_side_by_side_says_how_fast_the_disk_was_for_each_side() -> None:
     before = {"sample": {"name": "sample", "median": 20.0}, "disk_probe_mib_s": {"start": 98.6, "end": 1210.0}}
     after = {"sample": {"name": "sample", "median": 15.0}, "disk_probe_mib_s": {"start": 1400.2, "end": 1350.0}}
     assert bench.side_by_side(before, after, "main").splitlines()[-1].endswith("99–1,210 MiB/s, 1,400–1,350 MiB/s")
+
+
+def test_the_fixed_cost_extract_keeps_one_line_in_n_of_each_member_under_its_name(tmp_path: Path) -> None:
+    source = tmp_path / "raw"
+    source.mkdir()
+    lines = [f"E;{(i % 4) + 1};2024;88;44;C10;C101;DE;{i};1\r\n".encode() for i in range(10)]
+    with zipfile.ZipFile(source / "Regional-2024-export.zip", "w") as archive:
+        archive.writestr("Regional-2024-export/Region_2024_Export.txt", b"".join(lines))
+    (source / "README.md").write_text("not a zip: left out")
+
+    extract = bench.sample_extract(source, tmp_path / "extract", every=4)
+
+    assert sorted(path.name for path in extract.iterdir()) == ["Regional-2024-export.zip"]
+    with zipfile.ZipFile(extract / "Regional-2024-export.zip") as archive:
+        assert archive.namelist() == ["Regional-2024-export/Region_2024_Export.txt"]
+        assert archive.read("Regional-2024-export/Region_2024_Export.txt") == lines[0] + lines[4] + lines[8]

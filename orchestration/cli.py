@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import traceback
@@ -150,6 +151,7 @@ def refresh(
     engine = _check_refresh_inputs(paths, verbose, force=force, engine=engine)
     if not force and _nothing_new(paths, verbose, engine):
         return
+    gc.disable()  # until the run starts: the imports make no garbage worth ~0.5 s of collections (_freeze_heap)
     from orchestration.quality import worker
 
     worker.start()  # Great Expectations imports in its own process while Dagster loads and ingests
@@ -173,6 +175,7 @@ def _run_refresh_job(
         prepare()  # parses the dbt project only if it changed since the last parse
         from orchestration.runner import run_refresh
 
+        _freeze_heap()
         outcome = run_refresh(paths, sample=sample, accept_revisions=accept_revisions, engine=engine)
     except Exception as exc:  # an unexpected failure outside any step: still one line
         _fail(f"refresh could not run: {type(exc).__name__}: {exc}", traceback.format_exc(), verbose)
@@ -186,6 +189,17 @@ def _run_refresh_job(
         f"[green]done[/green] in {outcome.seconds:.1f} s — warehouse {paths.warehouse}, exports in {paths.exports_dir}"
     )
     _print_next_steps(paths)
+
+
+def _freeze_heap() -> None:
+    """Collect no more the objects made so far (imports, Dagster's definitions), and collect again.
+
+    They live until the process ends (`_exit_without_teardown`), and each full collection of
+    the run would otherwise go through all of them again: on the sample, collections took
+    ~1.1 s of a refresh (7 full ones, 0.1–0.23 s each). dbt's invocation keeps the heap frozen.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def _record_in_dagster_home(paths: Paths) -> None:
@@ -218,7 +232,6 @@ def _exit_without_teardown(code: int) -> NoReturn:
     printed. By now the Dagster run has ended, every DuckDB connection is closed and the
     warehouse and exports are published (or left as they were).
     """
-    import gc
     import logging
 
     from orchestration.quality import worker

@@ -75,12 +75,13 @@ def run_dbt(
         *(["--no-write-json"] if quiet_artifacts else []),
     ]
     manifest = parsed_manifest()  # parsed (if the project changed) before the profile points at `database`
+    frozen_already = gc.get_freeze_count() > 0  # the CLI's refresh froze its heap before the run: it stays so
     gc.freeze()  # what exists now (the manifest, Dagster's definitions) outlives the run: _release skips it
     with dbt_database(database):
         try:
             result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
         finally:
-            _release(DuckDBConnectionManager)
+            _release(DuckDBConnectionManager, unfreeze=not frozen_already)
     if quiet_artifacts:
         _write_artifacts(result.result, target_dir)
     return run_of(result, events)
@@ -176,7 +177,7 @@ def run_of(result: Any, events: list[dict[str, Any]]) -> DbtRun:
     return run
 
 
-def _release(connection_manager: Any) -> None:
+def _release(connection_manager: Any, *, unfreeze: bool = True) -> None:
     """Close what dbt keeps open after an invocation: its DuckDB database and its adapter.
 
     dbt-duckdb keeps the DuckDB database open for the next invocation, and the refresh's own
@@ -188,7 +189,8 @@ def _release(connection_manager: Any) -> None:
     connection_manager.close_all_connections()
     reset_adapters()
     gc.collect()  # only what run_dbt's invocation made (~0 s, where the whole heap took 0.15–0.35 s)
-    gc.unfreeze()
+    if unfreeze:
+        gc.unfreeze()
 
 
 def node_name(unique_id: str) -> str:

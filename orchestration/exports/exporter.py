@@ -18,7 +18,6 @@ from orchestration.exports import manifest as manifest_module
 from orchestration.exports.contract import CONTRACT, EXPORT_TABLES, ExportTable
 from orchestration.exports.dialects import STANDARD, CsvDialect
 from orchestration.exports.headers import FRENCH_DIR, header_language, write_readme
-from orchestration.exports.workbook import write_workbook
 from orchestration.exports.writer import ExportFilters, WrittenFile, write_packs, write_table
 from orchestration.settings import Paths
 
@@ -106,6 +105,8 @@ def stage_exports(
 
     content = manifest_of(files)
     if options.xlsx:  # its « Lisez-moi » sheet shows the manifest; the manifest then lists it
+        from orchestration.exports.workbook import write_workbook  # openpyxl: only for `comex export --xlsx`
+
         path, rows = write_workbook(out_dir, tables, CONTRACT, content)
         files = [*files, WrittenFile(path, path.name, "workbook", "xlsx", rows, sha256_of(path))]
         content = manifest_of(files)

@@ -75,7 +75,7 @@ def run_dbt(
         *(["--no-write-json"] if quiet_artifacts else []),
     ]
     manifest = parsed_manifest()  # parsed (if the project changed) before the profile points at `database`
-    frozen_already = gc.get_freeze_count() > 0  # the CLI's refresh froze its heap before the run: it stays so
+    frozen_already = gc.get_freeze_count() > 0  # a process that froze its heap (`comex refresh`) keeps it so
     gc.freeze()  # what exists now (the manifest, Dagster's definitions) outlives the run: _release skips it
     with dbt_database(database):
         try:

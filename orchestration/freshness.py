@@ -122,7 +122,7 @@ def check_freshness(paths: Paths, engine: str = "duckdb") -> Freshness:
     if record is None or not record.success:
         return Freshness(False, "the last refresh did not succeed")
     if record.dbt_fingerprint != dbt_fingerprint():
-        return Freshness(False, "the dbt project changed since the last refresh")
+        return Freshness(False, "the dbt project or the exports code changed since the last refresh")
     if record.engine != engine:
         return Freshness(False, f"the last refresh ran on {record.engine}, this one on {engine}")
     if news:

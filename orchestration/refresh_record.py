@@ -21,10 +21,11 @@ FINGERPRINT_TAG = "comex/dbt_fingerprint"
 #: Run tags of a refresh the CLI runs in process.
 CLI_TRIGGER_TAGS = {"comex/trigger": "cli"}
 
-#: What the dbt build depends on besides the data (the raw tables' shape included); exports code
-#: shapes the published files.
-FINGERPRINT_FILES = ("dbt_project.yml", "profiles.yml", "orchestration/ingestion/registry.py")
-FINGERPRINT_FOLDERS = ("models", "seeds", "macros", "orchestration/exports")
+#: What the dbt build depends on besides the data (the raw tables' shape included).
+BUILD_FILES = ("dbt_project.yml", "profiles.yml", "orchestration/ingestion/registry.py")
+BUILD_FOLDERS = ("models", "seeds", "macros")
+#: What shapes the published files from the marts: a change re-exports, it rebuilds no mart.
+EXPORT_FOLDERS = ("orchestration/exports",)
 
 
 @dataclass
@@ -77,18 +78,28 @@ def read_record(warehouse: Path) -> RefreshRecord | None:
 
 
 def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
-    """sha256 over the names and bytes of every file the build depends on."""
-    return tree_sha256(root, FINGERPRINT_FILES, FINGERPRINT_FOLDERS)
+    """What a refresh's output depends on besides the data, as `<build>+<exports>`: the sha256 over
+    the names and bytes of the files the dbt build depends on, then of the exports code."""
+    return f"{tree_sha256(root, BUILD_FILES, BUILD_FOLDERS)}+{tree_sha256(root, (), EXPORT_FOLDERS)}"
+
+
+def build_part(fingerprint: str | None) -> str | None:
+    """The dbt build's part of a fingerprint (None for none, or one recorded before the exports
+    code had its own part: the build is then taken as changed)."""
+    build, plus, _ = (fingerprint or "").partition("+")
+    return build if plus else None
 
 
 def built_by_current_project(warehouse: Path, engine: str = "duckdb") -> bool:
     """The warehouse's last refresh succeeded and was built by the dbt project as it is now, on `engine`
-    (after a refresh on Spark, DuckDB rebuilds everything: its tables were loaded from Spark's)."""
+    (after a refresh on Spark, DuckDB rebuilds everything: its tables were loaded from Spark's).
+    A change to the exports code alone rebuilds no mart."""
     record = read_record(warehouse)
     return (
         record is not None
         and record.success
-        and record.dbt_fingerprint == dbt_fingerprint()
+        and build_part(record.dbt_fingerprint) is not None
+        and build_part(record.dbt_fingerprint) == build_part(dbt_fingerprint())
         and record.engine == engine
     )
 

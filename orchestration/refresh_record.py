@@ -77,10 +77,15 @@ def read_record(warehouse: Path) -> RefreshRecord | None:
         return None
 
 
+def build_fingerprint(root: Path = REPO_ROOT) -> str:
+    """sha256 over the names and bytes of the files the dbt build depends on."""
+    return tree_sha256(root, BUILD_FILES, BUILD_FOLDERS)
+
+
 def dbt_fingerprint(root: Path = REPO_ROOT) -> str:
-    """What a refresh's output depends on besides the data, as `<build>+<exports>`: the sha256 over
-    the names and bytes of the files the dbt build depends on, then of the exports code."""
-    return f"{tree_sha256(root, BUILD_FILES, BUILD_FOLDERS)}+{tree_sha256(root, (), EXPORT_FOLDERS)}"
+    """What a refresh's output depends on besides the data, as `<build>+<exports>`: the build's
+    fingerprint, then the sha256 of the exports code."""
+    return f"{build_fingerprint(root)}+{tree_sha256(root, (), EXPORT_FOLDERS)}"
 
 
 def build_part(fingerprint: str | None) -> str | None:
@@ -98,8 +103,7 @@ def built_by_current_project(warehouse: Path, engine: str = "duckdb") -> bool:
     return (
         record is not None
         and record.success
-        and build_part(record.dbt_fingerprint) is not None
-        and build_part(record.dbt_fingerprint) == build_part(dbt_fingerprint())
+        and build_part(record.dbt_fingerprint) == build_fingerprint()
         and record.engine == engine
     )
 

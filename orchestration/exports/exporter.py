@@ -170,14 +170,10 @@ def _engine_of_published(exports_dir: Path) -> str:
 
 
 def _notes(paths: Paths) -> list[str]:
-    from orchestration.refresh_record import build_part, dbt_fingerprint, read_record
+    from orchestration.refresh_record import build_fingerprint, build_part, read_record
 
     record = read_record(paths.warehouse)
-    if (
-        record is not None
-        and record.dbt_fingerprint
-        and build_part(record.dbt_fingerprint) != build_part(dbt_fingerprint())
-    ):
+    if record is not None and record.dbt_fingerprint and build_part(record.dbt_fingerprint) != build_fingerprint():
         return [
             "re-export: the dbt project changed since the warehouse was built; dbt_vars are read from "
             "dbt_project.yml and may differ from those the marts were built with (run `comex refresh`)"
